@@ -1,0 +1,47 @@
+"""Frontline Fit: hiring assessment and candidate profiling for service teams."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from hiring import config as settings
+from hiring.paths import data_dir, static_dir
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the web app: defaults, then the environment, then ``test_config`` on top."""
+    values = settings.from_environment()
+    if test_config:
+        values.update(test_config)
+    instance = Path(str(values["INSTANCE_PATH"])).resolve()
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(data_dir("templates")),
+        static_folder=str(static_dir()),
+    )
+    app.config.from_mapping(values)
+    app.config["INSTANCE_PATH"] = str(instance)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE"):
+        app.config["DATABASE"] = str(instance / "hiring.sqlite3")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.instance_secret_key(instance)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(app.config["HTTPS"]),
+        SESSION_COOKIE_NAME="ff_session",
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # a candidate may pause for hours on a page
+    )
+
+    from hiring import web
+    from hiring.pdf_support import warn_if_pango_missing
+    from hiring.webdb import init_app as init_db
+
+    init_db(app)
+    web.init_app(app)
+    warn_if_pango_missing(app)
+    return app

@@ -1,0 +1,122 @@
+"""Settings from environment variables, each documented in the README."""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable the app reads, with its default and meaning."""
+
+    env: str
+    key: str
+    default: str | int | bool | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "HIRING_INSTANCE",
+        "INSTANCE_PATH",
+        "./instance",
+        "Folder for the database, secret key, models and reports.",
+    ),
+    Setting(
+        "HIRING_DATABASE",
+        "DATABASE",
+        None,
+        "SQLite database file (default: <instance>/hiring.sqlite3).",
+    ),
+    Setting(
+        "HIRING_SECRET_KEY",
+        "SECRET_KEY",
+        None,
+        "Session signing key (default: generated once into <instance>/secret_key, mode 0600).",
+    ),
+    Setting("HIRING_HOST", "HOST", "127.0.0.1", "Address `hiring serve` listens on."),
+    Setting("HIRING_PORT", "PORT", 8000, "Port `hiring serve` listens on."),
+    Setting("HIRING_THREADS", "THREADS", 8, "Worker threads of the waitress server."),
+    Setting(
+        "HIRING_BASE_URL",
+        "BASE_URL",
+        "",
+        "Public address used in invite links (default: the address of the request).",
+    ),
+    Setting(
+        "HIRING_HTTPS", "HTTPS", False, "Set to 1 when served over HTTPS: Secure cookies and HSTS."
+    ),
+    Setting("HIRING_INVITE_DAYS", "INVITE_DAYS", 14, "Days an invite link stays valid."),
+    Setting(
+        "HIRING_RETENTION_DAYS",
+        "RETENTION_DAYS",
+        365,
+        "Days candidate data is kept after a final decision (`hiring purge`).",
+    ),
+    Setting(
+        "HIRING_REPORT_PAGE_SIZE",
+        "REPORT_PAGE_SIZE",
+        "A4",
+        "Page size of PDF reports: A4 or Letter.",
+    ),
+    Setting(
+        "HIRING_SMTP_HOST",
+        "SMTP_HOST",
+        "",
+        "SMTP server for invite e-mails; empty means links are shown to staff instead.",
+    ),
+    Setting("HIRING_SMTP_PORT", "SMTP_PORT", 587, "SMTP port."),
+    Setting("HIRING_SMTP_USER", "SMTP_USER", "", "SMTP user name (optional)."),
+    Setting("HIRING_SMTP_PASSWORD", "SMTP_PASSWORD", "", "SMTP password (optional)."),
+    Setting(
+        "HIRING_SMTP_STARTTLS",
+        "SMTP_STARTTLS",
+        True,
+        "Use STARTTLS with the SMTP server (0 to turn off).",
+    ),
+    Setting(
+        "HIRING_SMTP_FROM", "SMTP_FROM", "hiring@localhost", "Sender address of invite e-mails."
+    ),
+)
+
+
+def _convert(raw: str, default: object) -> object:
+    """Turn an environment string into the type of the setting's default."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    return raw
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]:
+    """Read every setting, falling back to its default."""
+    environ = dict(os.environ) if environ is None else environ
+    values: dict[str, object] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env)
+        if raw is None or raw == "":
+            values[setting.key] = setting.default
+        else:
+            try:
+                values[setting.key] = _convert(raw, setting.default)
+            except ValueError as error:
+                raise SystemExit(f"{setting.env}={raw!r} is not a valid value: {error}") from None
+    return values
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Return the instance's secret key, creating it once with owner-only permissions."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker created it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,80 @@
+"""Build a self-contained demo instance filled with synthetic data."""
+
+import os
+import secrets
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+from sqlite_utils import Database
+
+from hiring import accounts, create_app
+from hiring.db import close_all, get_db
+
+DEMO_USERS = (
+    ("admin", "admin", "Avery Admin (demo)"),
+    ("recruiter", "recruiter", "Riley Recruiter (demo)"),
+    ("manager", "manager", "Morgan Manager (demo)"),
+)
+GENERATED = ("hiring.sqlite3", "hiring.sqlite3-wal", "hiring.sqlite3-shm", "models", "reports")
+
+
+@dataclass
+class DemoContext:
+    """What the demo steps share: the app, its database and what to tell the user."""
+
+    app: Flask
+    db: Database
+    passwords: dict[str, str] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+
+def add_demo_users(ctx: DemoContext) -> None:
+    """Create one account per role with a freshly generated password."""
+    for username, role, display in DEMO_USERS:
+        password = secrets.token_urlsafe(12)
+        accounts.add_user(ctx.db, username, password, role, display, actor="demo")
+        ctx.passwords[username] = password
+
+
+# Each capability appends its step; they run in order on a fresh instance.
+DEMO_STEPS: list[Callable[[DemoContext], None]] = [add_demo_users]
+
+
+def reset_folder(folder: Path) -> None:
+    """Remove what an earlier demo build generated, keeping anything else the user put there."""
+    close_all()
+    for name in GENERATED:
+        path = folder / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def build_demo(folder: Path) -> DemoContext:
+    """Create (or re-create) the demo instance in ``folder`` and run every demo step."""
+    folder = folder.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    reset_folder(folder)
+    app = create_app({"INSTANCE_PATH": str(folder), "DATABASE": None, "SECRET_KEY": None})
+    ctx = DemoContext(app=app, db=get_db(app.config["DATABASE"]))
+    with app.app_context():
+        for step in DEMO_STEPS:
+            step(ctx)
+    write_accounts_file(folder, ctx.passwords)
+    return ctx
+
+
+def write_accounts_file(folder: Path, passwords: dict[str, str]) -> Path:
+    """Keep the generated passwords in an owner-only file beside the database."""
+    path = folder / "demo-accounts.txt"
+    if path.exists():
+        path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        for username, password in passwords.items():
+            handle.write(f"{username}\t{password}\n")
+    return path

@@ -1,0 +1,36 @@
+"""Password hashing with argon2id, the memory-hard default of argon2-cffi."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_PASSWORD_LENGTH = 10
+_hasher = PasswordHasher()  # argon2id, 64 MiB, t=3: the RFC 9106 second recommendation
+# Verified against when the user does not exist, so that a miss costs as much as a hit.
+_DUMMY_HASH = _hasher.hash("not a real password, only here to spend time")
+
+
+def hash_password(password: str) -> str:
+    """Return an argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """Check ``password`` against ``stored_hash`` in roughly constant time."""
+    try:
+        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """Tell whether a hash was made with weaker parameters than today's."""
+    return _hasher.check_needs_rehash(stored_hash)
+
+
+def password_problem(password: str) -> str | None:
+    """Return why a new password is not acceptable, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if password.strip() != password:
+        return "Leading or trailing spaces are easy to mistype; leave them out."
+    return None

@@ -1,0 +1,64 @@
+"""Who is signed in, and decorators that let only some roles through."""
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, abort, g, redirect, request, session, url_for
+
+from hiring.accounts import User
+from hiring.webdb import db
+
+
+def load_user() -> None:
+    """Put the signed-in staff member in ``g.user``; end stale sessions.
+
+    A session carries the password-change stamp; changing a password, role or
+    active flag changes the stamp, which signs out every other session.
+    """
+    g.user = None
+    user_id = session.get("user_id")
+    if user_id is None:
+        return
+    rows = list(db()["users"].rows_where("id = ? and active = 1", [user_id]))
+    if not rows or rows[0]["password_changed_at"] != session.get("stamp"):
+        session.clear()
+        return
+    g.user = User.from_row(rows[0])
+
+
+def init_app(app: Flask) -> None:
+    """Load the user before each request and expose it to templates."""
+    app.before_request(load_user)
+
+    @app.context_processor
+    def inject_user() -> dict[str, Any]:
+        return {"current_user": g.get("user")}
+
+
+def login_required(view: Callable) -> Callable:
+    """Send anonymous visitors to the sign-in page."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.user is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def roles_required(*roles: str) -> Callable[[Callable], Callable]:
+    """Let through signed-in staff whose role is one of ``roles``; 403 for the others."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if g.user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate

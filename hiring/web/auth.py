@@ -1,0 +1,74 @@
+"""Sign in, sign out and change one's password."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+
+from hiring import accounts
+from hiring.passwords import verify_password
+from hiring.web.access import login_required
+from hiring.web.forms.auth import LoginForm, PasswordChangeForm
+from hiring.webdb import db
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a relative ``next`` path, never another site."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the sign-in form and start a fresh session on success."""
+    form = LoginForm()
+    if request.method == "POST" and form.validate():
+        try:
+            user = accounts.authenticate(
+                db(), form.username.data, form.password.data, request.remote_addr or "unknown"
+            )
+        except accounts.AccountError as error:
+            form.password.errors = [error.message]
+        else:
+            session.clear()  # a new session at sign-in: nothing carries over
+            session["user_id"] = user.id
+            session["stamp"] = user.password_changed_at
+            flash(f"Welcome, {user.display_name}.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """End the session."""
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Let a signed-in user change their own password."""
+    form = PasswordChangeForm()
+    if request.method == "POST" and form.validate():
+        row = db()["users"].get(g.user.id)
+        if not verify_password(row["password_hash"], form.current.data):
+            form.current.errors = ["That is not your current password."]
+        else:
+            try:
+                accounts.set_password(db(), g.user.username, form.new.data, actor=g.user.username)
+            except accounts.AccountError as error:
+                form.new.errors = [error.message]
+            else:
+                session["stamp"] = db()["users"].get(g.user.id)["password_changed_at"]
+                flash("Your password was changed.", "success")
+                return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,94 @@
+"""Shared fixtures: an app on a fresh temporary database, its clients and a login helper."""
+
+import re
+
+import pytest
+
+from hiring import accounts, create_app
+from hiring.db import close_all, get_db
+
+PASSWORDS = {
+    "admin": "admin-pass-123",
+    "recruiter": "recruiter-pass-123",
+    "manager": "manager-pass-123",
+}
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An app whose instance folder and database are new for each test."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE": str(tmp_path / "instance" / "test.sqlite3"),
+            "SECRET_KEY": "test-secret-key",
+        }
+    )
+    yield app
+    close_all()
+
+
+@pytest.fixture
+def db(app):
+    """The app's database connection."""
+    return get_db(app.config["DATABASE"])
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the app's Flask commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def staff(db):
+    """One account per role, with the passwords in ``PASSWORDS``."""
+    return {
+        role: accounts.add_user(db, role, PASSWORDS[role], role, f"{role.title()} Tester")
+        for role in accounts.ROLES
+    }
+
+
+def csrf_token(html: str) -> str:
+    """Pull the CSRF token out of a rendered form."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+class AuthActions:
+    """Sign in and out through the real forms, CSRF included."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str = "admin", password: str | None = None, follow: bool = False):
+        page = self._client.get("/auth/login")
+        token = csrf_token(page.get_data(as_text=True))
+        return self._client.post(
+            "/auth/login",
+            data={
+                "username": username,
+                "password": password or PASSWORDS.get(username, ""),
+                "csrf_token": token,
+            },
+            follow_redirects=follow,
+        )
+
+    def logout(self):
+        page = self._client.get("/")
+        token = csrf_token(page.get_data(as_text=True))
+        return self._client.post("/auth/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client, staff):
+    """Sign-in helper over the test client, with staff accounts present."""
+    return AuthActions(client)

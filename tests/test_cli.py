@@ -1,0 +1,93 @@
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from hiring.cli import cli
+from hiring.db import close_all
+
+
+@pytest.fixture
+def run(tmp_path):
+    def invoke(*args, input=None):
+        result = CliRunner().invoke(cli, ["--instance", str(tmp_path / "inst"), *args], input=input)
+        close_all()
+        return result
+
+    return invoke
+
+
+def test_init_creates_an_instance(run, tmp_path):
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "inst" / "hiring.sqlite3").exists()
+    assert (tmp_path / "inst" / "secret_key").exists()
+
+
+def test_db_upgrade_is_idempotent(run):
+    assert run("db", "upgrade").exit_code == 0
+    result = run("db", "upgrade")
+    assert result.exit_code == 0 and "0 pending" in result.output
+
+
+def test_users_add_list_and_set_password(run):
+    result = run("users", "add", "pat", "--role", "recruiter", "--password", "long-enough-pw")
+    assert result.exit_code == 0, result.output
+    listing = run("users", "list").output
+    assert "pat" in listing and "recruiter" in listing
+    assert run("users", "set-password", "pat", "--password", "another-long-pw").exit_code == 0
+
+
+def test_users_add_generates_a_password(run):
+    result = run("users", "add", "gen", "--role", "admin", "--generate")
+    assert result.exit_code == 0 and "Password: " in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["users", "add", "x", "--role", "admin", "--password", "short"], "at least 10 characters"),
+        (
+            ["users", "set-password", "ghost", "--password", "long-enough-pw"],
+            "No user named 'ghost'",
+        ),
+    ],
+)
+def test_user_errors_are_one_line_and_exit_2(run, args, message):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_duplicate_user_is_refused(run):
+    run("users", "add", "dup", "--role", "admin", "--password", "long-enough-pw")
+    result = run("users", "add", "dup", "--role", "admin", "--password", "long-enough-pw")
+    assert result.exit_code == 2 and "already exists" in result.output
+
+
+def test_demo_builds_a_usable_instance_twice(tmp_path):
+    folder = tmp_path / "demo"
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["demo", "--folder", str(folder), "--no-serve"])
+        close_all()
+        assert result.exit_code == 0, result.output
+    assert "synthetic" in result.output
+    conn = sqlite3.connect(folder / "hiring.sqlite3")
+    assert {row[0] for row in conn.execute("select username from users")} == {
+        "admin",
+        "recruiter",
+        "manager",
+    }
+    password = dict(
+        line.split("\t") for line in (folder / "demo-accounts.txt").read_text().splitlines()
+    )["admin"]
+    assert f"admin      {password}" in result.output
+
+    from hiring import create_app
+    from tests.conftest import AuthActions
+
+    app = create_app({"INSTANCE_PATH": str(folder), "TESTING": True})
+    response = AuthActions(app.test_client()).login("admin", password, follow=True)
+    assert "Welcome" in response.get_data(as_text=True)
+    close_all()
