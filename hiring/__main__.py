@@ -1,0 +1,5 @@
+"""Let ``python -m hiring`` run the command line."""
+
+from hiring.cli import cli
+
+cli()
