@@ -1,0 +1,46 @@
+"""Flatten fairness tables into rows of plain values for CSV exports."""
+
+from dataclasses import asdict, fields
+from typing import Any
+
+from hiring.fairness.effect_sizes import EffectSize, EffectSizeTable
+from hiring.fairness.impact import GroupImpact, ImpactTable
+
+UNKNOWN_ROW_LABEL = "(unknown / prefer not to say)"
+IMPACT_COLUMNS = ("table", *(f.name for f in fields(GroupImpact)), "reference_group", "median")
+EFFECT_SIZE_COLUMNS = tuple(f.name for f in fields(EffectSize))
+
+
+def to_csv_rows(table: ImpactTable | EffectSizeTable) -> list[dict[str, Any]]:
+    """Return one dict per row, keyed by IMPACT_COLUMNS or EFFECT_SIZE_COLUMNS in order.
+
+    Impact tables end with a row for the unknown category, so an export states how many
+    people were kept out of the comparisons; the table kind, the reference group and (for
+    scoring-rate tables) the median repeat on every row so each line reads on its own.
+    """
+    if isinstance(table, EffectSizeTable):
+        return [asdict(row) for row in table.rows]
+    context = {
+        "table": table.kind,
+        "reference_group": table.reference_group,
+        "median": table.median,
+    }
+    rows = [_ordered({**asdict(row), **context}) for row in table.rows]
+    if table.unknown_count:
+        unknown = {
+            "group": UNKNOWN_ROW_LABEL,
+            "n": table.unknown_count,
+            "share": table.unknown_count / table.total,
+            "selected": table.unknown_selected,
+            "rate": table.unknown_selected / table.unknown_count,
+            "four_fifths_flag": False,
+            "small_share_flag": False,
+            "excluded_reason": "group not disclosed; kept out of every comparison",
+        }
+        rows.append(_ordered({**unknown, **context}))
+    return rows
+
+
+def _ordered(values: dict[str, Any]) -> dict[str, Any]:
+    """Put the values in IMPACT_COLUMNS order, blank (None) where a value does not apply."""
+    return {column: values.get(column) for column in IMPACT_COLUMNS}

@@ -1,0 +1,79 @@
+"""Plain-language sentences that explain an impact table to the person reading it."""
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from hiring.fairness.significance import MIN_EXPECTED_COUNT
+
+if TYPE_CHECKING:
+    from hiring.fairness.impact import GroupImpact
+
+
+def table_notes(
+    rows: Sequence["GroupImpact"],
+    total: int,
+    unknown_count: int,
+    reference: str | None,
+    min_share: float,
+) -> list[str]:
+    """Say who is left out and why, what the ratios compare with, and what stands out."""
+    if total == 0:
+        return ["There is no one in this data yet, so there is nothing to compare."]
+    notes = [
+        f"{unknown_count} of {total} people did not disclose this characteristic or chose "
+        "'prefer not to say'; they are counted as unknown and kept out of every rate comparison."
+    ]
+    notes += [
+        _size_note(row, min_share) for row in rows if row.excluded_reason or row.small_share_flag
+    ]
+    notes += _reference_notes(rows, reference)
+    notes += [
+        f"'{row.group}': impact ratio {row.impact_ratio:.2f} is below four-fifths (0.80); "
+        f"{row.primary_test} p = {row.primary_p:.3g}."
+        for row in rows
+        if row.four_fifths_flag and row.primary_p is not None and row.impact_ratio is not None
+    ]
+    sparse = [
+        f"'{row.group}'"
+        for row in rows
+        if row.min_expected is not None and row.min_expected < MIN_EXPECTED_COUNT
+    ]
+    if sparse:
+        notes.append(
+            f"For {', '.join(sparse)}, an expected count in the 2x2 table is under "
+            f"{MIN_EXPECTED_COUNT:g}, so the chi-square and z-test p-values are rough "
+            "approximations; Fisher's exact test is the one to read."
+        )
+    return notes
+
+
+def _size_note(row: "GroupImpact", min_share: float) -> str:
+    """Describe a small group with its size and rate, so it is never silently dropped."""
+    described = (
+        f"'{row.group}' ({row.n} people, {row.share:.1%} of the sample, rate {row.rate:.1%})"
+    )
+    if row.excluded_reason:
+        return (
+            f"{described} is shown but left out of impact ratios and tests: {row.excluded_reason}."
+        )
+    return f"{described} is under {min_share:.0%} of the sample; read its ratio with care."
+
+
+def _reference_notes(rows: Sequence["GroupImpact"], reference: str | None) -> list[str]:
+    """Explain what the impact ratios are relative to, or why there are none."""
+    included = [row for row in rows if row.excluded_reason is None]
+    if not included:
+        return ["No group is large enough to compare, so there are no impact ratios."]
+    if reference is None:
+        return [
+            "Nobody in the groups large enough to compare was selected, so impact ratios "
+            "are not defined."
+        ]
+    best = next(row for row in rows if row.group == reference)
+    notes = [
+        f"Impact ratios compare each group's rate with '{reference}', the included group with "
+        f"the highest rate ({best.rate:.1%}); significance tests compare the same two groups."
+    ]
+    if len(included) == 1:
+        notes.append(f"Only '{reference}' is large enough to compare, so nothing is tested.")
+    return notes
