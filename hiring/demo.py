@@ -78,3 +78,12 @@ def write_accounts_file(folder: Path, passwords: dict[str, str]) -> Path:
         for username, password in passwords.items():
             handle.write(f"{username}\t{password}\n")
     return path
+from hiring.demo_self_id import add_synthetic_self_identification  # noqa: E402
+
+DEMO_STEPS.append(add_synthetic_self_identification)  # after the steps that add candidates
+from hiring.demo_workspace import add_demo_decisions  # noqa: E402
+
+DEMO_STEPS.append(add_demo_decisions)  # needs roles and completed candidates from earlier steps
+from hiring.demo_candidates import add_demo_candidates  # noqa: E402
+
+DEMO_STEPS.insert(1, add_demo_candidates)  # right after the accounts: later steps use candidates

@@ -225,3 +225,136 @@ def m0003_calibration(db: Database) -> None:
         pk="id",
     )
     db["profile_versions"].create_index(["profile_id", "version"], unique=True)
+
+
+@MIGRATIONS(name="0004_workspace")
+def m0004_workspace(db: Database) -> None:
+    """Hiring managers on roles; sort indexes, status counts and search for the ranked list.
+
+    The sort keys are expressions that are never NULL so that keyset pagination compares
+    plain values: by fit, candidates without a calibrated probability follow those with one,
+    ordered by their profile band, and not-yet-scored candidates come last. Each has an
+    index with and without a status prefix. Counts per role, status, band and flagged-or-not
+    are kept by triggers so that the list's counts never count 100,000 rows. Search uses an
+    FTS5 index over name and e-mail kept in step by triggers.
+    """
+    db["job_roles"].add_column("hiring_manager_id", int, fk="users", fk_col="id")
+    db["job_roles"].create_index(["hiring_manager_id"])
+    keys = {
+        "fit": "CASE WHEN fit IS NULL THEN coalesce(band_rank, -1) - 10 ELSE fit END",
+        "pct": "coalesce(percentile, -1)",
+        "date": "coalesce(submitted_at, invited_at)",
+        "name": "lower(name)",
+    }
+    for label, expression in keys.items():
+        db.execute(
+            f"CREATE INDEX idx_candidates_sort_{label} ON candidates (role_id, {expression}, id)"
+        )
+        db.execute(
+            f"CREATE INDEX idx_candidates_status_sort_{label} "
+            f"ON candidates (role_id, status, {expression}, id)"
+        )
+    db.execute(
+        f"CREATE INDEX idx_candidates_band_fit ON candidates (role_id, band, {keys['fit']}, id)"
+    )
+    db["candidate_counts"].create(
+        {"role_id": int, "status": str, "band": str, "flagged": int, "n": int},
+        pk=("role_id", "status", "band", "flagged"),
+    )
+    for statement in _COUNT_TRIGGERS:
+        db.execute(statement)
+    db.execute(
+        "INSERT INTO candidate_counts (role_id, status, band, flagged, n) "
+        "SELECT role_id, status, coalesce(band, ''), coalesce(flag_count, 0) > 0, count(*) "
+        "FROM candidates "
+        "GROUP BY 1, 2, 3, 4"
+    )
+    db.create_view(
+        "candidate_status_counts",
+        "SELECT role_id, status, sum(n) AS n FROM candidate_counts GROUP BY role_id, status",
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE candidates_fts USING fts5("
+        "name, email, content='candidates', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    for statement in _SEARCH_TRIGGERS:
+        db.execute(statement)
+    db.execute("INSERT INTO candidates_fts (candidates_fts) VALUES ('rebuild')")
+
+
+_COUNT_UP = """INSERT INTO candidate_counts (role_id, status, band, flagged, n)
+        VALUES (new.role_id, new.status, coalesce(new.band, ''), coalesce(new.flag_count, 0) > 0, 1)
+        ON CONFLICT (role_id, status, band, flagged) DO UPDATE SET n = n + 1;"""
+_COUNT_DOWN = """UPDATE candidate_counts SET n = n - 1 WHERE role_id = old.role_id
+        AND status = old.status AND band = coalesce(old.band, '') AND flagged = (coalesce(old.flag_count, 0) > 0);"""
+_COUNT_TRIGGERS = (
+    f"CREATE TRIGGER candidates_count_insert AFTER INSERT ON candidates BEGIN {_COUNT_UP} END",
+    f"CREATE TRIGGER candidates_count_delete AFTER DELETE ON candidates BEGIN {_COUNT_DOWN} END",
+    "CREATE TRIGGER candidates_count_update AFTER UPDATE OF role_id, status, band, flag_count "
+    "ON candidates WHEN old.role_id IS NOT new.role_id OR old.status IS NOT new.status "
+    "OR old.band IS NOT new.band "
+    "OR (coalesce(old.flag_count, 0) > 0) IS NOT (coalesce(new.flag_count, 0) > 0) "
+    f"BEGIN {_COUNT_DOWN} {_COUNT_UP} END",
+)
+_SEARCH_TRIGGERS = (
+    """CREATE TRIGGER candidates_fts_insert AFTER INSERT ON candidates BEGIN
+        INSERT INTO candidates_fts (rowid, name, email) VALUES (new.id, new.name, new.email);
+    END""",
+    """CREATE TRIGGER candidates_fts_delete AFTER DELETE ON candidates BEGIN
+        INSERT INTO candidates_fts (candidates_fts, rowid, name, email)
+        VALUES ('delete', old.id, old.name, old.email);
+    END""",
+    """CREATE TRIGGER candidates_fts_update AFTER UPDATE OF name, email ON candidates BEGIN
+        INSERT INTO candidates_fts (candidates_fts, rowid, name, email)
+        VALUES ('delete', old.id, old.name, old.email);
+        INSERT INTO candidates_fts (rowid, name, email) VALUES (new.id, new.name, new.email);
+    END""",
+)
+
+
+# The one value an audit row's detail may be overwritten with (by erasure); never change it,
+# the trigger below compares with it.
+AUDIT_REDACTION = '{"redacted": "personal details removed when the candidate was erased"}'
+AUDIT_KEEP_DAYS = 183  # six months: the shortest time any audit row is kept
+
+
+@MIGRATIONS(name="0005_audit_log_append_only")
+def m0005_audit_log_append_only(db: Database) -> None:
+    """Make the audit log append-only with triggers.
+
+    No UPDATE, except one narrowly scoped change: the ``detail`` of a row may be replaced by
+    :data:`AUDIT_REDACTION` (every other column unchanged), which is how erasing a candidate
+    scrubs personal details from earlier events. No DELETE of a row younger than
+    :data:`AUDIT_KEEP_DAYS` days (or with an unreadable time), so log-retention cleanup of
+    old rows is the only way a row ever goes.
+    """
+    db.execute(
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+        f"WHEN NOT (new.detail IS '{AUDIT_REDACTION}' "
+        "AND new.id IS old.id AND new.at IS old.at AND new.actor IS old.actor "
+        "AND new.action IS old.action AND new.target_type IS old.target_type "
+        "AND new.target_id IS old.target_id) "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER audit_log_keep_six_months BEFORE DELETE ON audit_log "
+        "WHEN julianday(old.at) IS NULL "
+        f"OR julianday(old.at) > julianday('now', '-{AUDIT_KEEP_DAYS} days') "
+        "BEGIN SELECT RAISE(ABORT, 'audit log rows are kept for at least six months'); END"
+    )
+
+
+@MIGRATIONS(name="0006_incumbent_self_identification")
+def m0006_incumbent_self_identification(db: Database) -> None:
+    """Incumbents' voluntary self-identification, kept apart from their scores.
+
+    Keyed by role and employee id (not the incumbents row id) so that it survives a
+    re-import of the incumbent file. Read only by the fairness report's effect sizes before
+    a model goes live; never a model feature.
+    """
+    db["incumbent_self_identification"].create(
+        {"role_id": int, "employee_id": str, "sex": str, "race_ethnicity": str, "recorded_at": str},
+        pk=("role_id", "employee_id"),
+        foreign_keys=[("role_id", "job_roles", "id")],
+    )

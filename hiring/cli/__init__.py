@@ -56,3 +56,19 @@ cli.add_command(_admin.serve)
 cli.add_command(_admin.db_group)
 cli.add_command(_admin.users)
 cli.add_command(demo)
+from hiring.cli.invite import invite as _invite  # noqa: E402
+from hiring.cli.roles import roles_group as _roles_group  # noqa: E402
+
+cli.add_command(_roles_group)
+cli.add_command(_invite)
+from hiring.cli.fairness import fairness_group as _fairness_group  # noqa: E402
+from hiring.cli.rights import erase as _erase  # noqa: E402
+from hiring.cli.rights import purge as _purge  # noqa: E402
+
+cli.add_command(_fairness_group)
+cli.add_command(_purge)
+cli.add_command(_erase)
+from hiring.cli import workspace as _workspace  # noqa: E402,F401  (adds `users set-role/disable/enable`)
+from hiring.cli.questionnaire import questionnaire as _questionnaire  # noqa: E402
+
+cli.add_command(_questionnaire)

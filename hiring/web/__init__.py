@@ -19,3 +19,27 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
+    from hiring.web.candidate import bp as candidate_bp
+
+    app.register_blueprint(candidate_bp)
+    from hiring.web.admin_users import bp as admin_users_bp
+    from hiring.web.manager import bp as manager_bp
+    from hiring.web.recruiter import bp as recruiter_bp
+    from hiring.web.roles import bp as roles_bp
+
+    app.register_blueprint(roles_bp)
+    app.register_blueprint(recruiter_bp)
+    app.register_blueprint(manager_bp)
+    app.register_blueprint(admin_users_bp)
+    from hiring.web.invite import bp as invite_bp
+
+    app.register_blueprint(invite_bp)
+    from hiring.web.audit_log import bp as audit_log_bp
+    from hiring.web.candidate_rights import bp as candidate_rights_bp
+    from hiring.web.erasure import bp as erasure_bp
+    from hiring.web.fairness import bp as fairness_bp
+
+    app.register_blueprint(fairness_bp)
+    app.register_blueprint(audit_log_bp)
+    app.register_blueprint(erasure_bp)
+    app.register_blueprint(candidate_rights_bp)

@@ -1,0 +1,185 @@
+"""Benchmark: one page of a 100,000-candidate ranked list, server time against the bare query.
+
+Run ``python benchmarks/bench_ranked_list.py [--n 100000] [--repeat 30]``. It builds a
+temporary instance, bulk-inserts ``n`` synthetic candidates into one role (plus a smaller
+second role), then for a set of filter and sort combinations times (a) the whole page request
+through the Flask test client, signed in as a recruiter, and (b) the bare indexed SQLite
+query behind the page (the keyset SELECT of one page), in the same run, taking turns. It
+prints p50/p95 of both and the ratio of the p95s. The target is a page p95 under 50 ms on a
+2-core machine; the ratio is what compares across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from hiring import accounts, create_app
+from hiring.db import close_all, get_db
+from hiring.ranking import ListFilters, _select, encode_token
+
+TARGET_P95_MS = 50.0
+FIRST = ("Ana", "Ben", "Chloe", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jo", "Kai", "Lena")
+LAST = ("Smith", "Okafor", "Nguyen", "Garcia", "Kowalski", "Haddad", "Lee", "Brown", "Silva")
+STATUS_WEIGHTS = {
+    "invited": 10, "started": 10, "completed": 60, "shortlisted": 10,
+    "interviewed": 3, "offered": 1, "hired": 1, "rejected": 5,
+}  # fmt: skip
+BANDS = ((0.6, "strong", 4), (0.45, "good", 3), (0.3, "moderate", 2), (0.0, "low", 1))
+CASES: list[tuple[str, dict]] = [
+    ("fit (default)", {}),
+    ("name", {"sort": "name"}),
+    ("newest", {"sort": "newest"}),
+    ("oldest", {"sort": "oldest"}),
+    ("percentile", {"sort": "percentile"}),
+    ("status=shortlisted", {"status": "shortlisted"}),
+    ("status=hired, name", {"status": "hired", "sort": "name"}),
+    ("band=low", {"band": "low"}),
+    ("band=low, status=shortlisted", {"band": "low", "status": "shortlisted"}),
+    ("flagged", {"flags": "flagged"}),
+    ("flagged, name", {"flags": "flagged", "sort": "name"}),
+    ("3-day date range", {"date_from": "2024-06-01", "date_to": "2024-06-03"}),
+    ("whole-year date range, oldest", {"date_from": "2024-01-01", "date_to": "2024-12-31",
+                                       "sort": "oldest"}),
+    ("search 'ana'", {"q": "ana"}),
+    ("search 'smith', newest", {"q": "smith", "sort": "newest"}),
+    ("search 'ana smith', hired", {"q": "ana smith", "status": "hired"}),
+    ("search 'example' (every row)", {"q": "example"}),
+    ("offered, strong, flagged, oldest", {"status": "offered", "band": "strong",
+                                          "flags": "flagged", "sort": "oldest"}),
+    ("deep page (page 1,000 of fit)", {"deep": 1}),
+]  # fmt: skip
+
+
+def synthetic_rows(n: int, role_id: int, rng: random.Random):
+    """Yield ``n`` synthetic candidate rows with realistic status, fit and date spreads."""
+    statuses = [s for s, w in STATUS_WEIGHTS.items() for _ in range(w)]
+    start = datetime(2024, 1, 1)
+    for i in range(n):
+        status = rng.choice(statuses)
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        invited = start + timedelta(minutes=rng.randrange(525_600))
+        done = status not in ("invited", "started")
+        fit = round(rng.betavariate(2, 3), 4) if done else None
+        band = next(((b, r) for cut, b, r in BANDS if fit is not None and fit >= cut), (None, None))
+        yield {
+            "role_id": role_id, "name": f"{first} {last}",
+            "email": f"{first}.{last}{i}@example.test".lower(), "token_hash": f"b{role_id}-{i}",
+            "status": status, "invited_at": invited.isoformat(),
+            "submitted_at": (invited + timedelta(hours=20)).isoformat() if done else None,
+            "fit": fit, "band": band[0], "band_rank": band[1],
+            "percentile": round(fit * 100, 1) if fit is not None else None,
+            "flag_count": 1 if rng.random() < 0.1 else 0,
+            "top_strength": "empathy" if done else None, "biggest_gap": "optimism" if done else None,
+            "synthetic": 1,
+        }  # fmt: skip
+
+
+def build(folder: Path, n: int):
+    """Create the instance, a recruiter, two roles and the candidates; return app, db, role id."""
+    app = create_app({"INSTANCE_PATH": str(folder), "SECRET_KEY": "bench", "TESTING": True})
+    db = get_db(app.config["DATABASE"])
+    accounts.add_user(db, "bench", "bench-password-1", "recruiter")
+    for role_id in (1, 2):
+        db["job_roles"].insert(
+            {"id": role_id, "slug": f"bench-{role_id}", "title": f"Bench role {role_id}",
+             "questionnaire_id": "wetco-service", "questionnaire_version": "1",
+             "profile_id": "contact-center-rep", "status": "open"}
+        )  # fmt: skip
+    rng = random.Random(20240601)
+    started = time.perf_counter()
+    db.execute("BEGIN")
+    db["candidates"].insert_all(synthetic_rows(n, 1, rng), batch_size=2000)
+    db["candidates"].insert_all(synthetic_rows(n // 20, 2, rng), batch_size=2000)
+    db.execute("COMMIT")
+    db.execute("PRAGMA optimize")
+    print(f"Inserted {n + n // 20:,} candidates in {time.perf_counter() - started:.1f} s")
+    return app, db
+
+
+def filters_of(params: dict) -> ListFilters:
+    return ListFilters(
+        status=params.get("status", ""),
+        band=params.get("band", ""),
+        flags=params.get("flags", ""),
+        date_from=date.fromisoformat(params["date_from"]) if "date_from" in params else None,
+        date_to=date.fromisoformat(params["date_to"]) if "date_to" in params else None,
+        search=params.get("q", ""),
+        sort=params.get("sort", "fit"),
+    )
+
+
+def deep_position(db, depth_rows: int) -> tuple[bool, object, int]:
+    """The keyset position after ``depth_rows`` rows of the default sort."""
+    rows = _select(db, 1, ListFilters(), depth_rows, None)
+    return True, rows[-1]["sort_key"], rows[-1]["id"]
+
+
+def login(app):
+    """Sign in through the real form, as a recruiter would."""
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = {"username": "bench", "password": "bench-password-1", "csrf_token": token}
+    assert client.post("/auth/login", data=data).status_code == 302
+    return client
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="candidates in the role")
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per case")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        app, db = build(Path(folder), args.n)
+        client = login(app)
+        page_all, sql_all = [], []
+        print(f"\n{'case':<36} {'page p50':>9} {'page p95':>9} {'SQL p50':>8} {'SQL p95':>8}")
+        for label, params in CASES:
+            params = dict(params)
+            position = None
+            if params.pop("deep", None):
+                position = deep_position(db, 50 * 1000)
+                params["page"] = encode_token("fit", *position)
+            url = "/roles/1/candidates?" + urlencode(params)
+            f = filters_of(params)
+            client.get(url)  # warm up caches once, as a live server would be
+            page_times, sql_times = [], []
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                response = client.get(url)
+                page_times.append(time.perf_counter() - started)
+                assert response.status_code == 200, (label, response.status_code)
+                started = time.perf_counter()
+                _select(db, 1, f, 51, position)
+                sql_times.append(time.perf_counter() - started)
+            page_all += page_times
+            sql_all += sql_times
+            print(
+                f"{label:<36} {statistics.median(page_times) * 1000:8.1f}ms "
+                f"{percentile(page_times, 95) * 1000:8.1f}ms "
+                f"{statistics.median(sql_times) * 1000:7.2f}ms "
+                f"{percentile(sql_times, 95) * 1000:7.2f}ms"
+            )
+        page_p95, sql_p95 = percentile(page_all, 95) * 1000, percentile(sql_all, 95) * 1000
+        print(f"\nAll cases: page p50 {statistics.median(page_all) * 1000:.1f} ms, "
+              f"p95 {page_p95:.1f} ms (target < {TARGET_P95_MS:.0f} ms); bare query p50 "
+              f"{statistics.median(sql_all) * 1000:.2f} ms, p95 {sql_p95:.2f} ms")  # fmt: skip
+        print(f"Ratio page p95 / bare query p95: {page_p95 / sql_p95:.1f}x")
+        close_all()
+    return 0 if page_p95 < TARGET_P95_MS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

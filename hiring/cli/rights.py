@@ -1,0 +1,71 @@
+"""Commands for data rights: erase one candidate, purge those past the retention period."""
+
+from datetime import UTC, datetime
+
+import click
+
+from hiring import erasure
+from hiring.db import get_db
+
+
+def _app_db(ctx: click.Context):
+    from hiring.cli import make_app
+
+    app = make_app(ctx)
+    return app, get_db(app.config["DATABASE"])
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="List who would be erased; erase nothing.")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Retention period in days (default: HIRING_RETENTION_DAYS).",
+)
+@click.option(
+    "--audit-log-days",
+    type=click.IntRange(min=erasure.AUDIT_KEEP_DAYS),
+    default=None,
+    help=f"Also delete audit log rows older than this many days (at least {erasure.AUDIT_KEEP_DAYS}).",
+)
+@click.pass_context
+def purge(ctx: click.Context, dry_run: bool, days: int | None, audit_log_days: int | None) -> None:
+    """Erase candidates whose final decision is older than the retention period."""
+    app, db = _app_db(ctx)
+    days = app.config["RETENTION_DAYS"] if days is None else days
+    now = datetime.now(UTC)
+    if dry_run:
+        due = erasure.due_for_purge(db, now, days)
+        for row in due:
+            click.echo(
+                f"would erase candidate {row['id']} (role {row['role_id']}, {row['status']}, "
+                f"decided {row['decided_at'][:10]})"
+            )
+        click.echo(f"{len(due)} candidates past the {days}-day retention period; nothing erased.")
+        return
+    done = erasure.purge(db, app.config["INSTANCE_PATH"], now, days)
+    for item in done:
+        click.echo(f"erased {item.describe()}")
+    click.echo(f"Erased {len(done)} candidates past the {days}-day retention period.")
+    if audit_log_days is not None:
+        count = erasure.purge_audit_log(db, now, audit_log_days)
+        click.echo(f"Deleted {count} audit log rows older than {audit_log_days} days.")
+
+
+@click.command()
+@click.argument("candidate_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def erase(ctx: click.Context, candidate_id: int, yes: bool) -> None:
+    """Erase one candidate: every row, cached report and derived record. Cannot be undone."""
+    app, db = _app_db(ctx)
+    if not yes:
+        click.confirm(
+            f"Erase candidate {candidate_id} and everything about them? This cannot be undone",
+            abort=True,
+        )
+    done = erasure.erase_candidate(
+        db, app.config["INSTANCE_PATH"], candidate_id, actor="cli", reason="command line"
+    )
+    click.echo(f"Erased {done.describe()}.")

@@ -1,0 +1,90 @@
+"""Expected hiring outcomes at a cut-off: empirical (out-of-fold) and Taylor-Russell.
+
+If the top ``share`` of applicants by fit were hired, what share would be high performers?
+
+* Empirically: sort the incumbents by their out-of-fold probability and take the high-performer
+  rate among the top ``share`` (at least one person).
+* Taylor-Russell (1939): predictor and criterion are standard bivariate normal with correlation
+  ``validity``; hiring the top ``selection_ratio`` and calling the top ``base_rate`` of the
+  criterion successful gives the success ratio
+
+  .. math:: P(Y > y_c \\mid X > x_c) = \\frac{\\Phi_2(-x_c, -y_c; r)}{\\mathrm{SR}},
+            \\quad x_c = \\Phi^{-1}(1 - \\mathrm{SR}),\\; y_c = \\Phi^{-1}(1 - \\mathrm{BR}).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy.stats import multivariate_normal, norm
+
+SHARES = (0.1, 0.2, 0.3, 0.5)
+
+
+@dataclass(frozen=True)
+class ExpectedOutcome:
+    """The expected high-performer share when hiring the top ``share`` by fit."""
+
+    share: float
+    n_selected: int
+    empirical: float
+    taylor_russell: float | None
+
+    def to_dict(self) -> dict[str, float | int | None]:
+        """Return a JSON-able dict."""
+        return asdict(self)
+
+
+def taylor_russell(validity: float, base_rate: float, selection_ratio: float) -> float:
+    """Return the Taylor-Russell success ratio (share of hires who succeed)."""
+    if not (0 < base_rate < 1 and 0 < selection_ratio <= 1):
+        raise ValueError("base_rate and selection_ratio must be in (0, 1)")
+    if selection_ratio == 1:
+        return base_rate
+    r = float(np.clip(validity, -0.999999, 0.999999))
+    x_cut, y_cut = norm.ppf(1 - selection_ratio), norm.ppf(1 - base_rate)
+    joint = multivariate_normal(mean=[0.0, 0.0], cov=[[1.0, r], [r, 1.0]]).cdf([-x_cut, -y_cut])
+    return float(np.clip(joint / selection_ratio, 0.0, 1.0))
+
+
+def empirical_success_ratio(y: np.ndarray, score: np.ndarray, share: float) -> tuple[float, int]:
+    """Return the high-performer rate among the top ``share`` by ``score`` and their number."""
+    y = np.asarray(y, dtype=float)
+    order = np.argsort(-np.asarray(score, dtype=float), kind="stable")
+    k = max(1, int(round(share * y.size)))
+    return float(y[order[:k]].mean()), k
+
+
+def biserial_from_point_biserial(r_pb: float, base_rate: float) -> float:
+    """Convert a correlation with a 0/1 outcome into one with the latent continuous criterion.
+
+    Taylor-Russell needs the latter; for a dichotomised normal criterion
+    :math:`r_b = r_{pb} \\sqrt{pq} / \\varphi(\\Phi^{-1}(p))` (clipped below 1).
+    """
+    density = norm.pdf(norm.ppf(base_rate))
+    return float(np.clip(r_pb * np.sqrt(base_rate * (1 - base_rate)) / density, -0.999, 0.999))
+
+
+def expected_outcomes(
+    y: np.ndarray,
+    oof_probability: np.ndarray,
+    validity: float | None,
+    shares: Sequence[float] = SHARES,
+) -> list[ExpectedOutcome]:
+    """Both estimates side by side for each share.
+
+    ``validity`` is the point-biserial correlation of fit score and 0/1 outcome; it is
+    converted to the biserial one before entering Taylor-Russell.
+    """
+    base_rate = float(np.mean(y))
+    rows = []
+    for share in shares:
+        empirical, k = empirical_success_ratio(y, oof_probability, share)
+        theory = None
+        if validity is not None and np.isfinite(validity) and 0 < base_rate < 1:
+            latent = biserial_from_point_biserial(validity, base_rate)
+            theory = taylor_russell(latent, base_rate, share)
+        rows.append(ExpectedOutcome(share, k, empirical, theory))
+    return rows

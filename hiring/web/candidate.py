@@ -1,0 +1,270 @@
+"""The candidate's pages: open the invite link, consent, answer, self-identify, submit.
+
+The link ``/a/<token>`` is hit once per visit and answered with a redirect to
+``/assessment/``; the token never appears in another URL, in a Referer header
+(``Referrer-Policy: no-referrer``) or in the app's logs. The session remembers the
+candidate plus a stamp derived from the current token hash, so re-issuing a link ends
+every session opened with the old one. Staff pages look at ``g.user`` only, which a
+candidate session never sets.
+"""
+
+import functools
+import hmac
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from hiring import invites, journey
+from hiring.candidates import (
+    ACCOMMODATION_DEFAULT,
+    AlreadySubmitted,
+    LinkExpired,
+    LinkUnknown,
+    is_submitted,
+)
+from hiring.roles import get_role
+from hiring.submission import submit_assessment
+from hiring.web.forms.candidate import ConsentForm, SelfIdForm, page_form_class
+from hiring.webdb import db
+
+bp = Blueprint("candidate", __name__)
+TOKEN_IN_PATH = re.compile(r"/a/[A-Za-z0-9_-]+")
+
+
+class RedactInviteTokens(logging.Filter):
+    """Blank out invite tokens in request lines (Werkzeug's development server logs them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/a/" in message:
+            record.msg, record.args = TOKEN_IN_PATH.sub("/a/[redacted]", message), ()
+        return True
+
+
+@bp.record_once
+def _redact_request_logs(state) -> None:
+    """Waitress writes no access log; for the development server, filter Werkzeug's."""
+    logger = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactInviteTokens) for f in logger.filters):
+        logger.addFilter(RedactInviteTokens())
+
+
+def _stamp(candidate: dict) -> str:
+    """Tie a session to the candidate's current link without putting the hash in the cookie."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, candidate["token_hash"].encode(), "sha256").hexdigest()[:32]
+
+
+def _link_problem(code: int) -> tuple[str, int]:
+    return render_template("candidate/link_problem.html", code=code), code
+
+
+def candidate_required(view: Callable) -> Callable:
+    """Let through a visitor whose session came from the candidate's current, valid link."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        candidate_id = session.get("candidate_id")
+        rows = list(db()["candidates"].rows_where("id = ?", [candidate_id or 0]))
+        if not rows or not hmac.compare_digest(
+            str(session.get("candidate_stamp", "")), _stamp(rows[0])
+        ):
+            session.pop("candidate_id", None)
+            return _link_problem(403)
+        g.candidate = rows[0]
+        if not is_submitted(rows[0]) and invites.link_expired(rows[0]):
+            return _link_problem(410)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    """Keep answers out of shared caches and the browser's back-forward cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/a/<token>")
+def open_invite(token: str):
+    """Exchange the link's token for a candidate session and drop it from the address."""
+    try:
+        candidate = invites.open_link(db(), token)
+    except LinkExpired:
+        return _link_problem(410)
+    except LinkUnknown:
+        return _link_problem(404)
+    session.clear()
+    session["candidate_id"] = candidate["id"]
+    session["candidate_stamp"] = _stamp(candidate)
+    return redirect(url_for("candidate.landing"))
+
+
+def _context(**extra: Any) -> dict[str, Any]:
+    candidate = g.candidate
+    questionnaire = journey.candidate_questionnaire(db(), candidate)
+    return {
+        "candidate": candidate,
+        "role": get_role(db(), candidate["role_id"]),
+        "questionnaire": questionnaire,
+        "total_steps": len(questionnaire.pages) + 1,
+        **extra,
+    }
+
+
+def _where_to_resume() -> Any:
+    candidate = g.candidate
+    if is_submitted(candidate):
+        return redirect(url_for("candidate.done"))
+    if candidate["status"] == "invited":
+        return redirect(url_for("candidate.landing"))
+    questionnaire = journey.candidate_questionnaire(db(), candidate)
+    index = journey.resume_page(questionnaire, journey.saved_answers(db(), candidate["id"]))
+    if index >= len(questionnaire.pages):
+        return redirect(url_for("candidate.about_you"))
+    return redirect(url_for("candidate.page", number=index + 1))
+
+
+@bp.route("/assessment/", methods=["GET", "POST"])
+@candidate_required
+def landing():
+    """Explain the assessment and ask for consent; later visits resume where they stopped."""
+    if g.candidate["status"] != "invited":
+        return _where_to_resume()
+    form = ConsentForm()
+    if form.validate_on_submit():
+        journey.give_consent(db(), g.candidate["id"])
+        return redirect(url_for("candidate.page", number=1))
+    contact = current_app.config.get("ACCOMMODATION_CONTACT") or ACCOMMODATION_DEFAULT
+    return render_template(
+        "candidate/landing.html",
+        form=form,
+        retention_days=current_app.config["RETENTION_DAYS"],
+        accommodation=contact,
+        **_context(),
+    )
+
+
+def _shown_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="page-shown")
+
+
+def _seconds_on_page(signed: str | None, candidate_id: int, page_id: str) -> float | None:
+    """Return the seconds since the page was shown, from the signed stamp in the form."""
+    try:
+        payload, shown = _shown_serializer().loads(signed or "", return_timestamp=True)
+    except BadSignature:
+        return None
+    if payload != [candidate_id, page_id]:
+        return None
+    return max(time.time() - shown.timestamp(), 0.0)
+
+
+@bp.route("/assessment/page/<int:number>", methods=["GET", "POST"])
+@candidate_required
+def page(number: int):
+    """Show one questionnaire page; Next validates and saves, Back saves what is answered."""
+    candidate = g.candidate
+    questionnaire = journey.candidate_questionnaire(db(), candidate)
+    if is_submitted(candidate) or candidate["status"] == "invited":
+        return _where_to_resume()
+    if not 1 <= number <= len(questionnaire.pages):
+        abort(404)
+    saved = journey.saved_answers(db(), candidate["id"])
+    if number - 1 > journey.resume_page(questionnaire, saved):
+        return _where_to_resume()  # no skipping ahead past unanswered pages
+    this_page = questionnaire.pages[number - 1]
+    form = page_form_class(questionnaire, this_page)(
+        data={f"a_{k}": v for k, v in saved.items() if k in this_page.item_ids}
+    )
+    if form.is_submitted():
+        seconds = _seconds_on_page(form.shown.data, candidate["id"], this_page.id)
+        if form.back.data:
+            _save(number, form.answers(only_valid=True), seconds, advance=False)
+            return redirect(url_for("candidate.page", number=max(number - 1, 1)))
+        if form.validate():
+            _save(number, form.answers(), seconds, advance=True)
+            if number == len(questionnaire.pages):
+                return redirect(url_for("candidate.about_you"))
+            return redirect(url_for("candidate.page", number=number + 1))
+        _save(number, form.answers(only_valid=True), seconds, advance=False)
+    form.shown.data = _shown_serializer().dumps([candidate["id"], this_page.id])
+    return render_template(
+        "candidate/page.html", form=form, page=this_page, number=number, **_context()
+    )
+
+
+def _save(number: int, answers: dict[str, int], seconds: float | None, advance: bool) -> None:
+    try:
+        journey.save_page(
+            db(), g.candidate["id"], number - 1, answers, seconds=seconds, advance=advance
+        )
+    except AlreadySubmitted:
+        pass  # a late autosave or a second tab: the submitted answers stand
+
+
+@bp.route("/assessment/page/<int:number>/autosave", methods=["POST"])
+@candidate_required
+def autosave(number: int):
+    """Save the answers given so far on a page (sent by autosave.js when an answer changes)."""
+    candidate = g.candidate
+    questionnaire = journey.candidate_questionnaire(db(), candidate)
+    if is_submitted(candidate) or candidate["status"] == "invited":
+        return "", 409
+    if not 1 <= number <= len(questionnaire.pages):
+        abort(404)
+    form = page_form_class(questionnaire, questionnaire.pages[number - 1])()
+    _save(number, form.answers(only_valid=True), None, advance=False)
+    return "", 204
+
+
+@bp.route("/assessment/about-you", methods=["GET", "POST"])
+@candidate_required
+def about_you():
+    """Offer the voluntary self-identification questions, then submit the assessment."""
+    candidate = g.candidate
+    if is_submitted(candidate) or candidate["status"] == "invited":
+        return _where_to_resume()
+    questionnaire = journey.candidate_questionnaire(db(), candidate)
+    saved = journey.saved_answers(db(), candidate["id"])
+    if journey.resume_page(questionnaire, saved) < len(questionnaire.pages):
+        flash("A few questions still need an answer before you can send the assessment.", "info")
+        return _where_to_resume()
+    form = SelfIdForm()
+    if form.validate_on_submit():
+        try:
+            if not form.skip.data:
+                journey.save_self_identification(db(), candidate["id"], form.values())
+            submit_assessment(
+                db(), candidate["id"], instance_path=current_app.config["INSTANCE_PATH"]
+            )
+        except AlreadySubmitted:
+            pass  # the same form sent twice: the first one counted
+        return redirect(url_for("candidate.done"))
+    return render_template("candidate/about_you.html", form=form, **_context())
+
+
+@bp.route("/assessment/done")
+@candidate_required
+def done():
+    """Thank the candidate; the link leads here from now on."""
+    if not is_submitted(g.candidate):
+        return _where_to_resume()
+    return render_template("candidate/done.html", **_context())

@@ -1,0 +1,54 @@
+"""The candidate's own data, from their link's session: results explained and a JSON download.
+
+Every view reads the candidate id from the session that E's link check put there
+(``candidate_required``); no view takes a candidate id from the address or a form, so a
+candidate can only ever reach their own data.
+"""
+
+import json
+from datetime import date
+
+from flask import Blueprint, Response, g, render_template
+
+from hiring import audit
+from hiring.candidate_data import data_export, explain
+from hiring.roles import get_role
+from hiring.web.candidate import candidate_required
+from hiring.webdb import db
+
+bp = Blueprint("candidate_rights", __name__, url_prefix="/my-data")
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    """Keep personal data out of shared caches."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/")
+@candidate_required
+def overview():
+    """Explain in plain words what was measured and what stood out in the answers."""
+    candidate = g.candidate
+    return render_template(
+        "candidate/my_data.html",
+        explanation=explain(db(), candidate["id"]),
+        role=get_role(db(), candidate["role_id"]),
+        candidate=candidate,
+    )
+
+
+@bp.route("/download.json")
+@candidate_required
+def download():
+    """Download a copy of everything stored about the candidate."""
+    candidate = g.candidate
+    data = data_export(db(), candidate["id"])
+    audit.record(db(), "candidate", "candidate.data_download", "candidate", candidate["id"])
+    filename = f"my-assessment-data-{date.today().isoformat()}.json"
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

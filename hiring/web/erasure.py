@@ -1,0 +1,58 @@
+"""The admin action that erases a candidate, after a confirmation that names them."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from hiring import erasure
+from hiring.candidates import CandidateError, get_candidate
+from hiring.roles import get_role
+from hiring.web.access import roles_required
+from hiring.web.forms.rights import EraseForm
+from hiring.webdb import db
+
+bp = Blueprint("erasure", __name__, url_prefix="/admin/erasure")
+
+
+@bp.route("/")
+@roles_required("admin")
+def find():
+    """Ask for the number of the candidate to erase."""
+    number = request.args.get("candidate", "").strip()
+    if number.isdigit():
+        return redirect(url_for("erasure.confirm", candidate_id=int(number)))
+    return render_template("erasure/find.html", number=number)
+
+
+@bp.route("/<int:candidate_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def confirm(candidate_id: int):
+    """Show who would be erased; erase on a confirmed POST."""
+    try:
+        candidate = get_candidate(db(), candidate_id)
+    except CandidateError:
+        abort(404)
+    form = EraseForm()
+    if request.method == "POST" and form.validate():
+        if form.confirm_id.data != candidate_id:
+            form.confirm_id.errors = [f"Type {candidate_id} to confirm this candidate."]
+        else:
+            done = erasure.erase_candidate(
+                db(),
+                current_app.config["INSTANCE_PATH"],
+                candidate_id,
+                actor=g.user.username,
+                reason="admin request",
+            )
+            flash(f"Erased {done.describe()}.", "success")
+            return redirect(url_for("erasure.find"))
+    role = get_role(db(), candidate["role_id"])
+    return render_template("erasure/confirm.html", candidate=candidate, role=role, form=form)

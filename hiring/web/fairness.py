@@ -1,0 +1,93 @@
+"""The admin Fairness page per role: charts and tables, CSV export and the PDF bias-audit summary.
+
+Admins only: the page shows groups, never a person, and self-identification is never shown
+per candidate anywhere.
+"""
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
+
+from hiring import monitoring, roles
+from hiring.bias_audit import bias_audit_pdf
+from hiring.fairness import MIN_SHARE, SMALL_SAMPLE_SIZE
+from hiring.monitoring_chart import impact_chart
+from hiring.reports.errors import ReportError
+from hiring.web.access import roles_required
+from hiring.web.forms.rights import BandCutForm
+from hiring.webdb import db
+
+bp = Blueprint("fairness", __name__, url_prefix="/admin/fairness")
+
+
+def _report(role_id: int) -> monitoring.FairnessReport:
+    """Build the report for the role and band cut in the query string (404 for a bad one)."""
+    form = BandCutForm(formdata=request.args)
+    if not form.validate():
+        abort(400)
+    try:
+        return monitoring.role_report(db(), role_id, band_cut=form.cut.data)
+    except roles.RoleError:
+        abort(404)
+
+
+def _filename(report: monitoring.FairnessReport, ext: str) -> str:
+    return f"{report.role['slug']}-fairness-{date.today().isoformat()}.{ext}"
+
+
+@bp.route("/")
+@roles_required("admin")
+def index():
+    """List the roles, each linking to its fairness report."""
+    return render_template("fairness/index.html", roles=roles.list_roles(db(), include_closed=True))
+
+
+@bp.route("/<int:role_id>")
+@roles_required("admin")
+def role(role_id: int):
+    """Show every adverse-impact table of one role with a chart each."""
+    report = _report(role_id)
+    return render_template(
+        "fairness/role.html",
+        report=report,
+        findings=monitoring.findings(report),
+        form=BandCutForm(formdata=request.args),
+        characteristics=monitoring.CHARACTERISTICS,
+        decision_points=monitoring.DECISION_POINTS,
+        scoring_point=monitoring.SCORING_POINT,
+        incumbent_point=monitoring.INCUMBENT_POINT,
+        chart=impact_chart,
+        min_share=MIN_SHARE,
+        small_sample=SMALL_SAMPLE_SIZE,
+    )
+
+
+@bp.route("/<int:role_id>/fairness.csv")
+@roles_required("admin")
+def export_csv(role_id: int):
+    """Download every table as one CSV file."""
+    report = _report(role_id)
+    monitoring.record_export(db(), g.user.username, report, "csv")
+    return Response(
+        monitoring.csv_text(report),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(report, "csv")}"'},
+    )
+
+
+@bp.route("/<int:role_id>/bias-audit.pdf")
+@roles_required("admin")
+def export_pdf(role_id: int):
+    """Download the PDF bias-audit summary."""
+    report = _report(role_id)
+    try:
+        pdf = bias_audit_pdf(report, page_size=current_app.config["REPORT_PAGE_SIZE"])
+    except ReportError as error:
+        current_app.logger.warning("bias-audit PDF failed: %s", error.message)
+        abort(503)
+    monitoring.record_export(db(), g.user.username, report, "pdf")
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(report, "pdf")}"'},
+    )

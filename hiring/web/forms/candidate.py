@@ -1,0 +1,119 @@
+"""Candidate forms: consent, the questionnaire pages built from its definition, self-ID.
+
+A questionnaire page form is a class made at run time with one ``RadioField`` per item
+(the CTFd pattern), so the YAML file alone decides what a candidate sees.
+"""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SubmitField
+from wtforms.validators import InputRequired, Optional
+
+from hiring.journey import PREFER_NOT, SELF_ID_FIELDS
+
+FIELD_PREFIX = "a_"
+
+
+class ConsentForm(FlaskForm):
+    """Agree to take the assessment after reading how the answers are used."""
+
+    consent = BooleanField(
+        "I have read how my answers are used and kept, and I agree to take the assessment.",
+        validators=[InputRequired(message="Tick the box to agree before you start.")],
+    )
+
+
+class QuestionPage(FlaskForm):
+    """Base of every questionnaire page: the signed time the page was shown."""
+
+    shown = HiddenField()
+    next = SubmitField("Next")
+    back = SubmitField("Back")
+
+    def answer_fields(self) -> list:
+        """Return the item fields in page order."""
+        return [field for field in self if field.name.startswith(FIELD_PREFIX)]
+
+    def answers(self, only_valid: bool = False) -> dict[str, int]:
+        """Return the chosen answers by item id; ``only_valid`` keeps those in range.
+
+        Going Back saves what was answered without asking for the rest, so there the
+        answers are read field by field instead of after ``validate()``.
+        """
+        chosen = {}
+        for field in self.answer_fields():
+            value = field.data
+            in_range = isinstance(value, int) and 1 <= value <= len(field.choices)
+            if isinstance(value, int) and (in_range or not only_valid):
+                chosen[field.name.removeprefix(FIELD_PREFIX)] = value
+        return chosen
+
+
+def _likert_field(questionnaire, item, number: int) -> RadioField:
+    labels = questionnaire.response_scale.labels
+    return RadioField(
+        item.text,
+        choices=[SelectChoice(str(i + 1), label) for i, label in enumerate(labels)],
+        coerce=int,
+        validators=[InputRequired(message=f"Choose an answer for statement {number}.")],
+        description="likert",
+    )
+
+
+def _sjt_field(item, number: int) -> RadioField:
+    return RadioField(
+        item.prompt,
+        choices=[SelectChoice(str(i + 1), o.text) for i, o in enumerate(item.options)],
+        coerce=int,
+        validators=[InputRequired(message="Choose what you would most likely do.")],
+        description="sjt",
+    )
+
+
+_classes: dict[tuple[str, str, str, str], type[QuestionPage]] = {}
+
+
+def page_form_class(questionnaire, page) -> type[QuestionPage]:
+    """Return the form class of one questionnaire page (built once per published content)."""
+    key = (questionnaire.id, questionnaire.version, questionnaire.content_hash, page.id)
+    if key not in _classes:
+        _classes[key] = _build_page_form(questionnaire, page)
+    return _classes[key]
+
+
+def _build_page_form(questionnaire, page) -> type[QuestionPage]:
+    fields = {}
+    for number, item_id in enumerate(page.item_ids, start=1):
+        if item_id in questionnaire.sjt_by_id:
+            fields[FIELD_PREFIX + item_id] = _sjt_field(questionnaire.sjt_by_id[item_id], number)
+        else:
+            item = questionnaire.likert_by_id[item_id]
+            fields[FIELD_PREFIX + item_id] = _likert_field(questionnaire, item, number)
+    return type(f"Page_{page.id}", (QuestionPage,), fields)
+
+
+class SelfIdForm(FlaskForm):
+    """Voluntary self-identification; every question may be left at "Prefer not to say"."""
+
+    send = SubmitField("Send my assessment")
+    skip = SubmitField("Skip these questions and send")
+
+    def values(self) -> dict[str, str]:
+        """Return the answers by column name."""
+        return {name: self[name].data or PREFER_NOT for name in SELF_ID_FIELDS}
+
+
+for _name, (_label, _choices) in SELF_ID_FIELDS.items():
+    setattr(
+        SelfIdForm,
+        _name,
+        RadioField(
+            _label,
+            choices=[SelectChoice(c) for c in _choices],
+            default=PREFER_NOT,
+            validators=[Optional()],
+        ),
+    )
+
+
+class SubmitForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that post."""

@@ -1,0 +1,135 @@
+"""Forms of the staff workspace: roles, list filters, decisions, notes, cohorts and users."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    PasswordField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from hiring.accounts import ROLES
+from hiring.decisions import DECISION_STATUSES, MAX_NOTE, MAX_REASON
+from hiring.passwords import MIN_PASSWORD_LENGTH
+from hiring.ranking import SORTS, STATUSES
+
+BANDS = ("strong", "good", "moderate", "low", "knock-out", "not calibrated")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Turn ``(value, label)`` pairs into select options (a value of None becomes "")."""
+    return [SelectChoice("" if value is None else str(value), label) for value, label in pairs]
+
+
+def _int_or_none(value: object) -> int | None:
+    return int(value) if value not in (None, "", "None") else None  # type: ignore[call-overload]
+
+
+class GetForm(FlaskForm):
+    """A form read from the query string: no CSRF token (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+
+class ListFilterForm(GetForm):
+    """Narrow and order a role's ranked candidates."""
+
+    status = SelectField(
+        "Status",
+        choices=choices([("", "Any status"), *((s, s.title()) for s in STATUSES)]),
+        default="",
+    )
+    band = SelectField(
+        "Band",
+        choices=choices([("", "Any band"), *((b, b.capitalize()) for b in BANDS)]),
+        default="",
+    )
+    flags = SelectField(
+        "Response quality",
+        choices=choices([("", "Any"), ("flagged", "With quality flags"), ("clean", "No flags")]),
+        default="",
+    )
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])
+    q = SearchField("Name or e-mail", validators=[Optional(), Length(max=100)])
+    sort = SelectField(
+        "Sort by", choices=choices((key, s.label) for key, s in SORTS.items()), default="fit"
+    )
+
+
+class IdsForm(GetForm):
+    """Candidates picked by check box (compare, cohort)."""
+
+    c = SelectMultipleField("Candidates", coerce=int, validate_choice=False)
+
+
+class RoleForm(FlaskForm):
+    """Open a job role."""
+
+    title = StringField("Job title", validators=[InputRequired(), Length(max=120)])
+    location = StringField("Location", validators=[Optional(), Length(max=120)])
+    questionnaire = SelectField("Questionnaire", validators=[InputRequired()])
+    profile = SelectField("Hiring profile", validators=[InputRequired()])
+    hiring_manager = SelectField("Hiring manager", coerce=_int_or_none, validate_choice=True)
+
+
+class ManagerForm(FlaskForm):
+    """Change a role's hiring manager."""
+
+    hiring_manager = SelectField("Hiring manager", coerce=_int_or_none, validate_choice=True)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class StatusForm(FlaskForm):
+    """Move a candidate along the pipeline."""
+
+    status = SelectField("New status", choices=choices((s, s.title()) for s in DECISION_STATUSES))
+    override = BooleanField("This decision goes against the fit score")
+    reason = TextAreaField(
+        "Reason (required for a rejection or an override)",
+        validators=[Optional(), Length(max=MAX_REASON)],
+    )
+
+
+class NoteForm(FlaskForm):
+    """Add a note to a candidate."""
+
+    body = TextAreaField("Note", validators=[InputRequired(), Length(max=MAX_NOTE)])
+
+
+class UserAddForm(FlaskForm):
+    """Create a staff account."""
+
+    username = StringField("User name", validators=[InputRequired(), Length(max=80)])
+    display_name = StringField("Display name", validators=[Optional(), Length(max=120)])
+    role = SelectField("Role", choices=choices((r, r.title()) for r in ROLES))
+    password = PasswordField(
+        "Password (leave empty to generate one)",
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+    )
+
+
+class UserUpdateForm(FlaskForm):
+    """Change a staff account's role or switch it on or off."""
+
+    role = SelectField("Role", choices=choices((r, r.title()) for r in ROLES))
+    active = BooleanField("Account active")
+
+
+class PasswordResetForm(FlaskForm):
+    """Set a new password for someone else's account."""
+
+    password = PasswordField(
+        "New password (leave empty to generate one)",
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+    )

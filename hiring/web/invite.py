@@ -1,0 +1,112 @@
+"""Staff pages to invite candidates (one by form, many by CSV) and show the links to copy."""
+
+from flask import Blueprint, abort, current_app, g, render_template, request
+
+from hiring import invites, roles
+from hiring.candidates import CandidateError
+from hiring.mailer import deliver_invites, smtp_configured
+from hiring.web.access import roles_required
+from hiring.web.forms.invite import InviteForm, ReissueForm, UploadForm
+from hiring.webdb import db
+
+bp = Blueprint("invite", __name__, url_prefix="/invite")
+STAFF = ("admin", "recruiter")
+
+
+def _role_choices(blank: str | None = None) -> list[tuple[str, str]]:
+    choices = [("", blank)] if blank else []
+    for role in roles.list_roles(db()):
+        where = f" · {role['location']}" if role["location"] else ""
+        choices.append((role["slug"], f"{role['title']}{where}"))
+    return choices
+
+
+def _sentences(problem: str | None) -> list[str]:
+    return [problem[0].upper() + problem[1:] + "."] if problem else []
+
+
+def _base_url() -> str:
+    return current_app.config.get("BASE_URL") or request.host_url
+
+
+def _sent(batch: invites.InviteBatch, title: str):
+    deliveries = deliver_invites(current_app.config, batch.invited, _base_url())
+    return render_template(
+        "invite/sent.html",
+        title=title,
+        deliveries=deliveries,
+        problems=batch.problems,
+        smtp=smtp_configured(current_app.config),
+        days=current_app.config["INVITE_DAYS"],
+    )
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def one():
+    """Invite one candidate."""
+    form = InviteForm(role=request.args.get("role", ""))
+    form.role.choices = _role_choices("Choose a role")
+    if request.method == "POST" and form.validate():
+        name, email = " ".join(form.name.data.split()), form.email.data.strip()
+        form.name.errors = _sentences(invites.name_problem(name))
+        form.email.errors = _sentences(invites.email_problem(email))
+        if not form.name.errors and not form.email.errors:
+            try:
+                invite = invites.invite_candidate(
+                    db(),
+                    role_slug=form.role.data,
+                    name=name,
+                    email=email,
+                    days=current_app.config["INVITE_DAYS"],
+                    actor=g.user.username,
+                    invited_by=g.user.id,
+                )
+            except CandidateError as error:
+                form.role.errors = [error.message]
+            else:
+                return _sent(invites.InviteBatch(invited=[invite]), "Candidate invited")
+    return render_template("invite/one.html", form=form, smtp=smtp_configured(current_app.config))
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def upload():
+    """Invite every candidate in a CSV file; bad rows are listed, good rows still invited."""
+    form = UploadForm(role=request.args.get("role", ""))
+    form.role.choices = _role_choices("Use the role column of the file")
+    if request.method == "POST" and form.validate():
+        try:
+            text = form.file.data.read().decode("utf-8-sig")
+            batch = invites.invite_csv(
+                db(),
+                text,
+                days=current_app.config["INVITE_DAYS"],
+                default_role=form.role.data or "",
+                actor=g.user.username,
+                invited_by=g.user.id,
+            )
+        except UnicodeDecodeError:
+            form.file.errors = ["The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."]
+        except CandidateError as error:
+            form.file.errors = [error.message]
+        else:
+            return _sent(batch, f"{len(batch.invited)} candidates invited")
+    return render_template("invite/upload.html", form=form, max_rows=invites.MAX_CSV_ROWS)
+
+
+@bp.route("/reissue/<int:candidate_id>", methods=["POST"])
+@roles_required(*STAFF)
+def reissue(candidate_id: int):
+    """Make a new link for a candidate; the old link and its sessions stop working."""
+    if not ReissueForm().validate():
+        abort(400)
+    try:
+        invite = invites.reissue_invite(
+            db(), candidate_id, days=current_app.config["INVITE_DAYS"], actor=g.user.username
+        )
+    except CandidateError as error:
+        return render_template(
+            "invite/sent.html", title="No new link", deliveries=[], problems=[error.message]
+        )
+    return _sent(invites.InviteBatch(invited=[invite]), "New link made")

@@ -1,0 +1,182 @@
+"""Recruiters' pages: a role's ranked candidates, one candidate, decisions, notes, compare, CSV."""
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+
+from hiring import audit, decisions, exports, ranking
+from hiring.errors import HiringError
+from hiring.web.access import roles_required
+from hiring.web.forms.workspace import IdsForm, ListFilterForm, NoteForm, StatusForm
+from hiring.web.roles import role_or_404
+from hiring.webdb import db
+from hiring.workspace import NotFound, candidate_detail, compare, feature_names
+
+bp = Blueprint("recruiter", __name__)
+STAFF = ("admin", "recruiter")
+
+
+def _filters(form: ListFilterForm) -> tuple[ranking.ListFilters, str | None]:
+    """Read the filter form; on a bad value show the whole list and say why."""
+    if not form.validate():
+        return ranking.ListFilters(), "Some filters were not understood and were left out."
+    try:
+        return ranking.ListFilters(
+            status=form.status.data or "",
+            band=form.band.data or "",
+            flags=form.flags.data or "",
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+            search=(form.q.data or "").strip(),
+            sort=form.sort.data or "fit",
+        ), None
+    except ranking.ListError as error:
+        return ranking.ListFilters(), error.message
+
+
+@bp.route("/roles/<int:role_id>/candidates")
+@roles_required(*STAFF)
+def ranked(role_id: int):
+    """Show a role's candidates ranked by calibrated fit, filtered, sorted and paged by key."""
+    role = role_or_404(role_id)
+    form = ListFilterForm(formdata=request.args)
+    filters, problem = _filters(form)
+    try:
+        page = ranking.ranked_page(db(), role_id, filters, request.args.get("page") or None)
+    except ranking.ListError as error:
+        problem = error.message
+        page = ranking.ranked_page(db(), role_id, filters)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "recruiter/list.html",
+        role=role,
+        form=form,
+        page=page,
+        problem=problem,
+        args=args,
+        names=feature_names(role),
+        compare_form=IdsForm(),
+    )
+
+
+@bp.route("/roles/<int:role_id>/candidates.csv")
+@roles_required(*STAFF)
+def export(role_id: int):
+    """Download the filtered list as CSV, safe to open in a spreadsheet."""
+    role = role_or_404(role_id)
+    filters, problem = _filters(ListFilterForm(formdata=request.args))
+    if problem:
+        abort(400)
+    audit.record(
+        db(), g.user.username, "candidates.export", "role", role_id, filters=filters.__dict__
+    )
+    names = feature_names(role)
+    rows = exports.list_rows(ranking.all_rows(db(), role_id, filters), names)
+    filename = f"{role['slug']}-candidates-{date.today().isoformat()}.csv"
+    return Response(
+        stream_with_context(exports.csv_lines(rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/roles/<int:role_id>/compare")
+@roles_required(*STAFF)
+def compare_view(role_id: int):
+    """Show two to four candidates of a role side by side."""
+    role = role_or_404(role_id)
+    form = IdsForm(formdata=request.args)
+    try:
+        details = compare(db(), role_id, form.c.data or [])
+    except NotFound:
+        abort(404)
+    except HiringError as error:
+        flash(error.message, "error")
+        return redirect(url_for("recruiter.ranked", role_id=role_id))
+    for detail in details:
+        audit.record(db(), g.user.username, "candidate.view", "candidate", detail.candidate["id"])
+    return render_template("recruiter/compare.html", role=role, details=details)
+
+
+def _candidate_page(candidate_id: int, status_form=None, note_form=None):
+    try:
+        detail = candidate_detail(db(), candidate_id)
+    except NotFound:
+        abort(404)
+    audit.record(db(), g.user.username, "candidate.view", "candidate", candidate_id)
+    return render_template(
+        "recruiter/candidate.html",
+        d=detail,
+        status_form=status_form
+        or StatusForm(status=decisions.next_status(detail.candidate["status"])),
+        note_form=note_form or NoteForm(),
+        history=decisions.status_history(db(), candidate_id),
+        notes=decisions.notes(db(), candidate_id),
+        can_decide=detail.candidate["status"] in decisions.DECISION_STATUSES,
+        has_report="reports.candidate_report" in current_app.view_functions,
+    )
+
+
+@bp.route("/candidates/<int:candidate_id>")
+@roles_required(*STAFF)
+def candidate(candidate_id: int):
+    """Show one candidate's evidence, decisions and notes."""
+    return _candidate_page(candidate_id)
+
+
+@bp.route("/candidates/<int:candidate_id>/status", methods=["POST"])
+@roles_required(*STAFF)
+def change_status(candidate_id: int):
+    """Record a person's decision on the candidate."""
+    form = StatusForm()
+    if form.validate():
+        try:
+            decisions.change_status(
+                db(),
+                candidate_id,
+                form.status.data,
+                user_id=g.user.id,
+                actor=g.user.username,
+                reason=form.reason.data or "",
+                override=form.override.data,
+            )
+        except decisions.UnknownCandidate:
+            abort(404)
+        except decisions.DecisionError as error:
+            form.reason.errors = [*form.reason.errors, error.message]
+        else:
+            flash(f"Status changed to {form.status.data}.", "success")
+            return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
+    return _candidate_page(candidate_id, status_form=form)
+
+
+@bp.route("/candidates/<int:candidate_id>/notes", methods=["POST"])
+@roles_required(*STAFF)
+def add_note(candidate_id: int):
+    """Attach a note to the candidate."""
+    form = NoteForm()
+    if form.validate():
+        try:
+            decisions.add_note(
+                db(), candidate_id, form.body.data, user_id=g.user.id, actor=g.user.username
+            )
+        except decisions.UnknownCandidate:
+            abort(404)
+        except decisions.DecisionError as error:
+            form.body.errors = [*form.body.errors, error.message]
+        else:
+            flash("Note added.", "success")
+            return redirect(url_for("recruiter.candidate", candidate_id=candidate_id) + "#notes")
+    return _candidate_page(candidate_id, note_form=form)

@@ -1,0 +1,136 @@
+"""Job roles for recruiters and admins: list, open, close, assign a manager, see the funnel."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from hiring import cohorts, roles
+from hiring.ranking import funnel_stages
+from hiring.web.access import roles_required
+from hiring.web.forms.workspace import ConfirmForm, ManagerForm, RoleForm, choices
+from hiring.webdb import db
+from hiring.workspace import role_model_label, shipped_profiles
+
+bp = Blueprint("roles", __name__, url_prefix="/roles")
+STAFF = ("admin", "recruiter")
+
+
+def role_or_404(role_id: int) -> dict:
+    """Return the role, or answer 404 (for any view taking a role id)."""
+    try:
+        return roles.get_role(db(), role_id)
+    except roles.RoleError:
+        abort(404)
+
+
+def _manager_choices() -> list:
+    people = cohorts.managers(db())
+    return choices(
+        [(None, "No hiring manager yet"), *((m["id"], m["display_name"]) for m in people)]
+    )
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    """List roles (open first) with each one's funnel."""
+    include_closed = request.args.get("closed") == "1"
+    rows = [
+        (role, funnel_stages(roles.funnel(db(), role["id"])))
+        for role in roles.list_roles(db(), include_closed=include_closed)
+    ]
+    return render_template("roles/list.html", rows=rows, include_closed=include_closed)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def create():
+    """Open a role: title, location, questionnaire, hiring profile and hiring manager."""
+    form = RoleForm()
+    bank = roles.questionnaire_bank()
+    form.questionnaire.choices = choices(
+        (f"{i}@{v}", f"{q.title} (v{v})") for (i, v), q in bank.items()
+    )
+    form.profile.choices = choices(sorted({(p.id, p.title) for p in shipped_profiles().values()}))
+    form.hiring_manager.choices = _manager_choices()
+    if request.method == "POST" and form.validate():
+        questionnaire_id, version = form.questionnaire.data.split("@", 1)
+        try:
+            role = roles.create_role(
+                db(),
+                title=form.title.data,
+                location=form.location.data or "",
+                questionnaire_id=questionnaire_id,
+                questionnaire_version=version,
+                profile_id=form.profile.data,
+                actor=g.user.username,
+                created_by=g.user.id,
+            )
+            cohorts.assign_manager(
+                db(), role["id"], form.hiring_manager.data, actor=g.user.username
+            )
+        except (roles.RoleError, cohorts.ManagerError) as error:
+            form.title.errors = [*form.title.errors, error.message]
+        else:
+            flash(f"Role “{role['title']}” is open.", "success")
+            return redirect(url_for("roles.detail", role_id=role["id"]))
+    return render_template("roles/new.html", form=form)
+
+
+@bp.route("/<int:role_id>")
+@roles_required(*STAFF)
+def detail(role_id: int):
+    """Show a role: what it uses, its funnel, its manager, and the way to its candidates."""
+    role = role_or_404(role_id)
+    manager_form = ManagerForm(hiring_manager=role.get("hiring_manager_id"))
+    manager_form.hiring_manager.choices = _manager_choices()
+    manager = db()["users"].get(role["hiring_manager_id"]) if role["hiring_manager_id"] else None
+    return render_template(
+        "roles/detail.html",
+        role=role,
+        funnel=funnel_stages(roles.funnel(db(), role_id)),
+        model_label=role_model_label(db(), role),
+        manager=manager,
+        manager_form=manager_form,
+        close_form=ConfirmForm(),
+        invite_endpoints=current_app.view_functions,
+    )
+
+
+@bp.route("/<int:role_id>/manager", methods=["POST"])
+@roles_required(*STAFF)
+def set_manager(role_id: int):
+    """Change the role's hiring manager."""
+    role_or_404(role_id)
+    form = ManagerForm()
+    form.hiring_manager.choices = _manager_choices()
+    if form.validate():
+        try:
+            cohorts.assign_manager(db(), role_id, form.hiring_manager.data, actor=g.user.username)
+        except cohorts.ManagerError as error:
+            flash(error.message, "error")
+        else:
+            flash("The hiring manager was changed.", "success")
+    else:
+        flash("Choose a manager from the list.", "error")
+    return redirect(url_for("roles.detail", role_id=role_id))
+
+
+@bp.route("/<int:role_id>/close", methods=["POST"])
+@roles_required(*STAFF)
+def close(role_id: int):
+    """Close a role to new invites."""
+    role_or_404(role_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    role = roles.close_role(db(), role_id, actor=g.user.username)
+    flash(f"Role “{role['title']}” is closed to new invites.", "success")
+    return redirect(url_for("roles.detail", role_id=role_id))

@@ -1,0 +1,315 @@
+"""Candidate reports: what the PDFs say, their layout, the charts and the render time limit."""
+
+import base64
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from hiring.reports import (
+    FitSummary,
+    Gap,
+    Module,
+    ReportError,
+    ScoreBar,
+    plan_from_gaps,
+    render_report,
+    report_html,
+)
+from hiring.reports.charts import chart_legend, score_chart
+from hiring.reports.render import default_worker, ordinal
+from hiring.reports.sample import GAPS, sample_report
+from hiring.reports.sample import SCALES as SAMPLE_SCALES
+from hiring.reports.worker import RenderWorker
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """Return each page's text with runs of whitespace made single spaces."""
+    reader = PdfReader(BytesIO(pdf))
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    """Render both variants of the sample once, through the time-limited worker."""
+    data = sample_report()
+    pdfs = {
+        "fit": render_report(data, "fit"),
+        "onboarding": render_report(replace(data, page_size="Letter"), "onboarding"),
+    }
+    yield data, pdfs
+    default_worker().close()
+
+
+@pytest.mark.slow
+def test_fit_report_has_every_section_and_the_input_numbers(rendered):
+    data, pdfs = rendered
+    text = " ".join(pdf_pages(pdfs["fit"]))
+    for heading in (
+        "Summary",
+        "Trait profile",
+        "Strengths",
+        "Onboarding gaps",
+        "Interview probes",
+        "Recruiter notes",
+        "Method and responsible use",
+    ):
+        assert heading in text
+    # 0.64 with interval (0.52, 0.75) and percentile 58, written out by hand.
+    assert "64%" in text and "52% and 75%" in text
+    assert "58th percentile" in text and "Likely fit" in text
+    assert "Quick answering" in text
+    for bar in data.scales:
+        assert f"{bar.name} {bar.score:.1f} target {bar.low:.1f}–{bar.high:.1f}" in text
+    for bar in data.competencies:
+        assert f"{bar.name} {bar.score:.0f} target {bar.low:.0f}–{bar.high:.0f}" in text
+    assert "Scale score (1 = low, 5 = high)" in text and "Minimum (knock-out)" in text
+    for strength in data.strengths:
+        assert strength.name in text and strength.score_text in text
+    assert "AUC 0.74" in text and "0.67 to 0.80" in text and "212 current employees" in text
+    assert "0.041" in text and "Brier skill score 0.14" in text
+    assert "does not make one" in text and "Self-identification data" in text
+    assert all(note in text for note in data.notes)
+
+
+@pytest.mark.slow
+def test_gaps_are_ranked_by_priority_with_their_modules(rendered):
+    data, pdfs = rendered
+    text = " ".join(pdf_pages(pdfs["fit"]))
+    rows = [
+        "1 Conscientiousness 1.35 0.31 0.42 Closing the loop",
+        "2 Defusing conflict 1.10 0.27 0.30 Calm under fire",
+        "3 Empathy 0.80 0.22 0.18 Reading the customer",
+        "4 Gathering information 0.45 0.20 0.09 Asking the right questions",
+    ]
+    positions = [text.index(row) for row in rows]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.slow
+def test_interview_probes_cover_the_three_largest_gaps_only(rendered):
+    data, pdfs = rendered
+    text = " ".join(pdf_pages(pdfs["fit"]))
+    by_size = sorted(data.gaps, key=lambda gap: gap.gap_sd, reverse=True)
+    for gap in by_size[:3]:
+        assert gap.interview_probes[0] in text
+    assert by_size[3].interview_probes[0] not in text
+    assert data.gaps[0].coaching_questions[0] not in text  # coaching is the manager's
+
+
+@pytest.mark.slow
+def test_onboarding_plan_lists_modules_by_phase_with_owners_and_days(rendered):
+    data, pdfs = rendered
+    text = " ".join(pdf_pages(pdfs["onboarding"]))
+    first, second, third = (
+        text.index("First 30 days ("),
+        text.index("Days 31 to 60"),
+        text.index("Days 61 to 90"),
+    )
+    assert first < second < third
+    # Hand-summed days: 30-day phase holds Closing the loop (3) and Reading the customer (2).
+    assert "First 30 days (5 days of development)" in text
+    assert (
+        "Closing the loop Case notes, callbacks promised and kept, checklists for handovers. Conscientiousness Team lead 3"
+        in text
+    )
+    # The gap table above also names the modules, so search from each phase's heading on.
+    assert text.index("Reading the customer Noticing", first) < second
+    assert text.index("Calm under fire Acknowledging", second) < third
+    assert text.index("Asking the right questions Open and closed", first) > third
+    for gap in data.gaps:
+        assert gap.coaching_questions[0] in text
+        assert gap.interview_probes[0] not in text
+
+
+@pytest.mark.slow
+def test_onboarding_plan_leaves_out_the_fit_probability(rendered):
+    _, pdfs = rendered
+    text = " ".join(pdf_pages(pdfs["onboarding"]))
+    assert "64%" not in text and "52%" not in text
+    assert "Profile band: Likely fit." in text
+
+
+@pytest.mark.slow
+def test_every_page_has_header_and_footer_and_page_count_is_sane(rendered):
+    data, pdfs = rendered
+    for variant, pdf in pdfs.items():
+        pages = pdf_pages(pdf)
+        assert 2 <= len(pages) <= 6, variant
+        for number, text in enumerate(pages, start=1):
+            assert f"{data.candidate_name} · {data.role_title}" in text
+            assert f"Generated 2025-03-12 · Model {data.model_version}" in text
+            assert f"Page {number} of {len(pages)}" in text
+
+
+@pytest.mark.slow
+def test_page_size_is_a4_or_letter(rendered):
+    _, pdfs = rendered
+    a4 = PdfReader(BytesIO(pdfs["fit"])).pages[0].mediabox
+    letter = PdfReader(BytesIO(pdfs["onboarding"])).pages[0].mediabox
+    # 210 x 297 mm and 8.5 x 11 in, in points (1 in = 72 pt = 25.4 mm).
+    assert (float(a4.width), float(a4.height)) == pytest.approx(
+        (210 / 25.4 * 72, 297 / 25.4 * 72), abs=0.5
+    )
+    assert (float(letter.width), float(letter.height)) == pytest.approx((612, 792), abs=0.5)
+
+
+@pytest.mark.slow
+def test_charts_are_vectors_not_images(rendered):
+    _, pdfs = rendered
+    reader = PdfReader(BytesIO(pdfs["fit"]))
+    kinds = [
+        xobject.get_object().get("/Subtype")
+        for page in reader.pages
+        for xobject in (page["/Resources"].get("/XObject") or {}).values()
+    ]
+    assert kinds.count("/Form") >= 2  # one vector drawing per chart
+    assert "/Image" not in kinds
+
+
+@pytest.mark.slow
+def test_insufficient_evidence_shows_no_probability():
+    data = sample_report(
+        method=replace(sample_report().method, evidence_sufficient=False),
+        fit=FitSummary(
+            None,
+            None,
+            "Insufficient evidence",
+            "Too few answers to place this candidate.",
+            None,
+            ("Conscientiousness is below the minimum",),
+        ),
+    )
+    text = " ".join(pdf_pages(render_report(data, "fit")))
+    assert "No estimate" in text and "not enough evidence to give a fit probability" in text
+    assert "No percentile against incumbents is available." in text
+    assert "Conscientiousness is below the minimum" in text
+    assert not re.search(r"\d+% (and|calibrated)", text)
+    assert "calibrated probability of meeting" not in text
+    assert "not strong enough to support fit probabilities" in text
+
+
+def test_unknown_variant_or_page_size_is_a_report_error():
+    with pytest.raises(ReportError, match="Unknown report type"):
+        report_html(sample_report(), "summary")
+    with pytest.raises(ReportError, match="Unknown page size"):
+        report_html(sample_report(page_size="A5"), "fit")
+
+
+def test_html_escapes_user_text():
+    html = report_html(
+        sample_report(candidate_name="<b>Ann & Co</b>", notes=('"quoted" <i>',)), "fit"
+    )
+    assert "<b>Ann" not in html and "&lt;b&gt;Ann &amp; Co&lt;/b&gt;" in html
+    assert "&#34;quoted&#34; &lt;i&gt;" in html
+
+
+def test_plan_groups_modules_by_phase_once_each_in_priority_order():
+    shared = Module("m1", "Shared module", "x", 2, "Lead", 30)
+    gaps = [
+        Gap("Low", 0.5, 0.1, 0.05, shared),
+        Gap("High", 1.0, 0.5, 0.50, shared),
+        Gap("Later", 0.9, 0.3, 0.27, Module("m2", "Later module", "y", 1, "Coach", 90)),
+        Gap("Mid", 0.8, 0.4, 0.32, Module("m3", "Mid module", "z", 1, "Coach", 30)),
+    ]
+    plan = plan_from_gaps(gaps)
+    assert [item.module.id for item in plan[30]] == ["m1", "m3"]
+    assert plan[30][0].gap_names == ("High", "Low")
+    assert plan[60] == () and [item.module.id for item in plan[90]] == ["m2"]
+
+
+def test_plan_rejects_a_phase_other_than_30_60_90():
+    with pytest.raises(ValueError, match="phase 45"):
+        plan_from_gaps([Gap("X", 1, 1, 1, Module("m", "M", "c", 1, "Lead", 45))])
+
+
+def test_sample_plan_matches_its_gaps():
+    assert sample_report().plan == plan_from_gaps(GAPS)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (57.6, "58th"),
+        (100, "100th"),
+    ],
+)
+def test_percentiles_read_as_ordinals(value, expected):
+    assert ordinal(value) == expected
+
+
+def chart_svg(markup: str) -> ET.Element:
+    """Decode and parse the SVG that a chart carries as a data: URL image."""
+    encoded = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', markup).group(1)
+    return ET.fromstring(base64.b64decode(encoded))
+
+
+def test_chart_places_scores_on_the_axis_and_escapes_names():
+    bars = [
+        ScoreBar("a", "<script>x</script> & Co", 1.0, 2.0, 4.0, 1.5, 1, 5),
+        ScoreBar("b", "Middle", 3.0, 2.0, 4.0, None, 1, 5),
+        ScoreBar("c", "Top", 5.0, 2.0, 4.0, None, 1, 5),
+        ScoreBar("d", "Missing", None, 2.0, 4.0, None, 1, 5),
+    ]
+    markup = str(score_chart(bars, title="T", axis_label="Axis <b>", ticks=[1, 3, 5]))
+    assert "<script>" not in markup and "&lt;script&gt;x&lt;/script&gt; &amp; Co" in markup
+    assert "Axis &lt;b&gt;" in markup
+    assert "Middle\t<b>3.0</b> <span>target 2.0–4.0</span>" in markup
+    assert "Missing\t<b>–</b> <span>not scored · target 2.0–4.0</span>" in markup
+    svg = chart_svg(markup)
+    ticks = {t.get("x") for t in svg.iter(f"{SVG}text")}
+    dots = [c.get("cx") for c in svg.iter(f"{SVG}circle")]
+    assert len(dots) == 3  # the unscored row has no marker
+    # Scores 1, 3, 5 sit exactly over the tick labels 1, 3, 5, in row order.
+    assert set(dots) == ticks and dots == sorted(dots, key=float)
+    rows = [float(c.get("cy")) for c in svg.iter(f"{SVG}circle")]
+    assert rows == sorted(rows) and len(set(rows)) == 3
+
+
+def test_chart_marks_the_minimum_only_where_there_is_one():
+    with_min = chart_svg(str(score_chart(SAMPLE_SCALES, title="T", axis_label="A", ticks=[1, 5])))
+    (dashed,) = [path for path in with_min.iter(f"{SVG}path") if path.get("stroke-dasharray")]
+    assert dashed.get("d").count("M") == sum(bar.minimum is not None for bar in SAMPLE_SCALES)
+    no_min = [replace(bar, minimum=None) for bar in SAMPLE_SCALES]
+    svg = chart_svg(str(score_chart(no_min, title="T", axis_label="A", ticks=[1, 5])))
+    assert not [path for path in svg.iter(f"{SVG}path") if path.get("stroke-dasharray")]
+    assert "Minimum" in str(chart_legend(True)) and "Minimum" not in str(chart_legend(False))
+
+
+def test_chart_of_nothing_is_empty():
+    assert str(score_chart([], title="T", axis_label="A", ticks=[0])) == ""
+
+
+@pytest.mark.slow
+def test_render_over_the_time_limit_is_stopped_with_a_report_error():
+    html = report_html(sample_report(), "fit")
+    worker = RenderWorker()
+    try:
+        with pytest.raises(ReportError, match="longer than 0.001 seconds"):
+            worker.render(html, "A4", timeout=0.001)
+        # The overrunning child was killed; the next request gets a fresh one.
+        assert worker.render(html, "A4", timeout=60).startswith(b"%PDF-")
+    finally:
+        worker.close()
+
+
+@pytest.mark.slow
+def test_rendering_failure_in_the_child_is_a_report_error():
+    worker = RenderWorker()
+    try:
+        with pytest.raises(ReportError, match="could not be rendered"):
+            worker.render("<p>x</p>", "A5", timeout=60)
+    finally:
+        worker.close()

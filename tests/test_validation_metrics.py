@@ -1,0 +1,162 @@
+"""Out-of-fold metrics and expected outcomes, each against an independent computation."""
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+from scipy.special import expit, logit
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+from hiring.drift import pool_drift
+from hiring.utility import (
+    biserial_from_point_biserial,
+    empirical_success_ratio,
+    expected_outcomes,
+    taylor_russell,
+)
+from hiring.validation import (
+    auc_with_ci,
+    brier_score,
+    brier_skill_score,
+    calibration_slope,
+    expected_calibration_error,
+    validity_coefficient,
+)
+
+
+def test_brier_score_and_skill_match_hand_computation():
+    y = np.array([1, 0, 1, 0])
+    p = np.array([0.9, 0.2, 0.6, 0.4])
+    # (0.1^2 + 0.2^2 + 0.4^2 + 0.4^2) / 4 = 0.0925; base rate 0.5 -> reference 0.25
+    assert brier_score(y, p) == pytest.approx(0.0925)
+    skill, base = brier_skill_score(y, p)
+    assert base == pytest.approx(0.25)
+    assert skill == pytest.approx(1 - 0.0925 / 0.25)
+
+
+def test_predicting_the_base_rate_has_zero_skill():
+    y = np.array([1, 0, 0, 0, 1, 0, 0, 0, 0, 0])
+    skill, _ = brier_skill_score(y, np.full(10, 0.2))
+    assert skill == pytest.approx(0.0)
+
+
+def test_ece_and_bin_counts_match_hand_computation():
+    y = np.array([1, 0, 1, 0, 1])
+    p = np.array([0.05, 0.15, 0.85, 0.95, 0.92])
+    ece, bins = expected_calibration_error(y, p, n_bins=10)
+    # bins: [0,.1): |1-.05|; [.1,.2): |0-.15|; [.8,.9): |1-.85|; [.9,1]: |.5-.935| x 2
+    assert ece == pytest.approx((0.95 + 0.15 + 0.15 + 2 * 0.435) / 5)
+    assert [b.count for b in bins] == [1, 1, 0, 0, 0, 0, 0, 0, 1, 2]
+    assert bins[9].mean_predicted == pytest.approx(0.935)
+    assert bins[9].observed_rate == pytest.approx(0.5)
+    assert bins[4].mean_predicted is None
+
+
+def test_probability_one_falls_in_the_last_bin():
+    _, bins = expected_calibration_error(np.array([1, 0]), np.array([1.0, 0.0]), n_bins=5)
+    assert bins[-1].count == 1 and bins[0].count == 1
+
+
+def test_calibration_slope_matches_unpenalised_logistic_regression():
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0.05, 0.95, 3000)
+    y = rng.random(3000) < expit(0.5 * logit(p) + 0.2)  # over-confident predictions
+    slope, intercept = calibration_slope(y, p)
+    reference = LogisticRegression(C=1e12, max_iter=1000, tol=1e-10)
+    reference.fit(logit(p).reshape(-1, 1), y)
+    assert slope == pytest.approx(reference.coef_[0, 0], abs=1e-4)
+    assert intercept == pytest.approx(reference.intercept_[0], abs=1e-4)
+    assert 0.4 < slope < 0.6
+
+
+def test_calibration_slope_is_nan_when_outcome_is_constant():
+    slope, _ = calibration_slope(np.ones(20), np.linspace(0.1, 0.9, 20))
+    assert np.isnan(slope)
+
+
+def test_auc_matches_sklearn_and_delong_interval_matches_bootstrap_spread():
+    rng = np.random.default_rng(2)
+    y = rng.random(400) < 0.3
+    p = expit(rng.standard_normal(400) + 0.8 * y)
+    auc, low, high = auc_with_ci(y, p)
+    assert auc == pytest.approx(roc_auc_score(y, p))
+    boot = []
+    for _ in range(2000):
+        idx = rng.integers(0, 400, 400)
+        if y[idx].min() != y[idx].max():
+            boot.append(roc_auc_score(y[idx], p[idx]))
+    lo_b, hi_b = np.percentile(boot, [2.5, 97.5])
+    assert low == pytest.approx(lo_b, abs=0.02)
+    assert high == pytest.approx(hi_b, abs=0.02)
+
+
+def test_auc_with_ties_matches_sklearn():
+    y = np.array([1, 1, 0, 0, 1, 0])
+    p = np.array([0.5, 0.5, 0.5, 0.2, 0.9, 0.9])
+    assert auc_with_ci(y, p)[0] == pytest.approx(roc_auc_score(y, p))
+
+
+def test_validity_coefficient_matches_scipy_pearson_interval():
+    rng = np.random.default_rng(3)
+    score = rng.standard_normal(150)
+    outcome = (score + rng.standard_normal(150) > 0.5).astype(float)
+    r, low, high = validity_coefficient(score, outcome)
+    reference = stats.pearsonr(score, outcome)
+    ci = reference.confidence_interval(0.95)
+    assert r == pytest.approx(reference.statistic)
+    assert (low, high) == pytest.approx((ci.low, ci.high), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("validity", "base_rate", "selection_ratio", "table_value"),
+    # Taylor & Russell (1939) tables, rounded to two decimals there
+    [(0.50, 0.50, 0.10, 0.84), (0.40, 0.50, 0.30, 0.69), (0.30, 0.30, 0.20, 0.46)],
+)
+def test_taylor_russell_matches_published_table(validity, base_rate, selection_ratio, table_value):
+    assert taylor_russell(validity, base_rate, selection_ratio) == pytest.approx(
+        table_value, abs=0.006
+    )
+
+
+@pytest.mark.parametrize(("r", "br", "sr"), [(0.35, 0.3, 0.1), (0.6, 0.2, 0.5), (-0.2, 0.4, 0.3)])
+def test_taylor_russell_matches_numerical_integration(r, br, sr):
+    x_cut, y_cut = stats.norm.ppf(1 - sr), stats.norm.ppf(1 - br)
+
+    def success_density(x):
+        return stats.norm.pdf(x) * stats.norm.sf((y_cut - r * x) / np.sqrt(1 - r * r))
+
+    joint, _ = integrate.quad(success_density, x_cut, np.inf)
+    assert taylor_russell(r, br, sr) == pytest.approx(joint / sr, abs=1e-5)
+
+
+def test_zero_validity_gives_the_base_rate():
+    assert taylor_russell(0.0, 0.3, 0.2) == pytest.approx(0.3, abs=1e-5)
+
+
+def test_biserial_conversion_recovers_latent_correlation():
+    rng = np.random.default_rng(4)
+    latent = rng.multivariate_normal([0, 0], [[1, 0.5], [0.5, 1]], 200_000)
+    y = latent[:, 1] > stats.norm.ppf(0.7)
+    r_pb = np.corrcoef(latent[:, 0], y)[0, 1]
+    assert biserial_from_point_biserial(r_pb, y.mean()) == pytest.approx(0.5, abs=0.01)
+
+
+def test_empirical_success_ratio_takes_the_top_share():
+    y = np.array([1, 0, 1, 1, 0, 0, 0, 0, 1, 0])
+    score = np.arange(10)[::-1].astype(float)  # person 0 has the highest score
+    assert empirical_success_ratio(y, score, 0.3) == (pytest.approx(2 / 3), 3)
+    rows = expected_outcomes(y, score, 0.3, shares=(0.1, 0.5))
+    assert [r.n_selected for r in rows] == [1, 5]
+    assert rows[1].empirical == pytest.approx(3 / 5)
+    assert rows[0].taylor_russell is not None
+
+
+def test_drift_flags_large_standardized_shifts_only():
+    rng = np.random.default_rng(5)
+    old = rng.standard_normal((500, 2))
+    new = rng.standard_normal((500, 2)) + [0.8, 0.1]
+    result = {d.feature_id: d for d in pool_drift(old, new, ["warmth", "listening"])}
+    pooled = np.sqrt((old[:, 0].var(ddof=1) + new[:, 0].var(ddof=1)) / 2)
+    assert result["warmth"].d == pytest.approx((new[:, 0].mean() - old[:, 0].mean()) / pooled)
+    assert result["warmth"].warning and "higher" in result["warmth"].warning
+    assert result["listening"].warning is None
