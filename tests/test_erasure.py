@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from candidate_records import assessed_candidate, make_role
+from candidate_support import CSRF_RE
 
 from hiring import audit, decisions
 from hiring.erasure import ErasureError, candidate_tables, erase_candidate
@@ -147,15 +148,13 @@ def test_report_files_of_other_candidates_with_similar_ids_stay(app, db, two_can
 
 
 def test_admin_erases_through_a_confirmed_post(client, auth, db, two_candidates):
-    from conftest import csrf_token
-
     gone = two_candidates["gone"]
     auth.login("admin")
     found = client.get(f"/admin/erasure/?candidate={gone}")
     assert found.status_code == 302 and found.headers["Location"].endswith(f"/admin/erasure/{gone}")
     page = client.get(f"/admin/erasure/{gone}").get_data(as_text=True)
     assert NAME in page and EMAIL in page
-    token = csrf_token(page)
+    token = CSRF_RE.search(page).group(1)
     wrong = client.post(
         f"/admin/erasure/{gone}",
         data={"csrf_token": token, "confirm_id": gone + 1, "understood": "y"},
