@@ -119,11 +119,13 @@ def test_wetco_norms_are_labelled_synthetic_and_cover_every_feature():
 
 
 def test_the_shipped_norms_are_reproduced_by_the_documented_simulation():
-    # The latent draw goes through an SVD, whose last bits depend on the BLAS build, so a
-    # value may land on the other side of a rounding edge: allow one unit of the last digit.
+    # The latent draw goes through an SVD whose bits depend on the BLAS build, so another
+    # machine may draw another sample of the same model: allow four standard errors of the
+    # mean (and a rounding unit), far less than any change to the model or the items moves it.
     again = simulated_norms(WETCO, n=NORMS_N, seed=NORMS_SEED)
     for feature, (mean, sd, n) in WETCO.norms.items():
         unit = 0.1 if mean > 10 else 0.01
+        tolerance = 4 * sd / n**0.5 + unit
         assert again[feature]["n"] == n
-        assert abs(again[feature]["mean"] - mean) <= unit + 1e-9, feature
-        assert abs(again[feature]["sd"] - sd) <= unit + 1e-9, feature
+        assert abs(again[feature]["mean"] - mean) <= tolerance, feature
+        assert abs(again[feature]["sd"] - sd) <= tolerance, feature
