@@ -16,6 +16,7 @@ from hiring.reports.errors import ReportError
 from hiring.web.access import roles_required
 from hiring.web.forms.rights import BandCutForm
 from hiring.webdb import db
+from hiring.workspace import feature_names
 
 bp = Blueprint("fairness", __name__, url_prefix="/admin/fairness")
 
@@ -59,6 +60,7 @@ def role(role_id: int):
         chart=impact_chart,
         min_share=MIN_SHARE,
         small_sample=SMALL_SAMPLE_SIZE,
+        feature_names=feature_names(report.role),
     )
 
 
