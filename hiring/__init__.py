@@ -44,4 +44,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_db(app)
     web.init_app(app)
     warn_if_pango_missing(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_HOPS`` reverse proxies, take the client's address, scheme and host from them.
+
+    Off by default: without a proxy that overwrites X-Forwarded-For, any client could pick
+    the address the per-address sign-in limit counts against.
+    """
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops < 0:
+        raise SystemExit(f"HIRING_PROXY_HOPS must be 0 or more, not {hops}.")
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -47,7 +47,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HIRING_HTTPS", "HTTPS", False, "Set to 1 when served over HTTPS: Secure cookies and HSTS."
     ),
+    Setting(
+        "HIRING_PROXY_HOPS",
+        "PROXY_HOPS",
+        0,
+        "Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted "
+        "(0: none; the request's own address is used).",
+    ),
     Setting("HIRING_INVITE_DAYS", "INVITE_DAYS", 14, "Days an invite link stays valid."),
+    Setting(
+        "HIRING_ACCOMMODATION_CONTACT",
+        "ACCOMMODATION_CONTACT",
+        "",
+        "How candidates ask for extra time or another format, shown on the assessment's first "
+        "page and in invite e-mails (default: reply to the invitation e-mail).",
+    ),
     Setting(
         "HIRING_RETENTION_DAYS",
         "RETENTION_DAYS",

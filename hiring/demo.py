@@ -19,16 +19,18 @@ DEMO_USERS = (
     ("manager", "manager", "Morgan Manager (demo)"),
 )
 GENERATED = ("hiring.sqlite3", "hiring.sqlite3-wal", "hiring.sqlite3-shm", "models", "reports")
+DEMO_BASE_URL = "http://127.0.0.1:8000"
 
 
 @dataclass
 class DemoContext:
-    """What the demo steps share: the app, its database and what to tell the user."""
+    """What the demo steps share: the app, its database, its address and what to tell the user."""
 
     app: Flask
     db: Database
     passwords: dict[str, str] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
+    base_url: str = DEMO_BASE_URL  # where `hiring demo` serves: the start of printed links
 
 
 def add_demo_users(ctx: DemoContext) -> None:
@@ -54,13 +56,20 @@ def reset_folder(folder: Path) -> None:
             path.unlink()
 
 
-def build_demo(folder: Path) -> DemoContext:
-    """Create (or re-create) the demo instance in ``folder`` and run every demo step."""
+def build_demo(folder: Path, base_url: str = DEMO_BASE_URL) -> DemoContext:
+    """Create (or re-create) the demo instance in ``folder`` and run every demo step.
+
+    ``base_url`` is the address the demo will be served on, used in the links it prints.
+    The demo never sends e-mail, whatever ``HIRING_SMTP_HOST`` says: its candidates are
+    synthetic and their addresses made up.
+    """
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     reset_folder(folder)
-    app = create_app({"INSTANCE_PATH": str(folder), "DATABASE": None, "SECRET_KEY": None})
-    ctx = DemoContext(app=app, db=get_db(app.config["DATABASE"]))
+    app = create_app(
+        {"INSTANCE_PATH": str(folder), "DATABASE": None, "SECRET_KEY": None, "SMTP_HOST": ""}
+    )
+    ctx = DemoContext(app=app, db=get_db(app.config["DATABASE"]), base_url=base_url)
     with app.app_context():
         for step in DEMO_STEPS:
             step(ctx)
@@ -78,6 +87,8 @@ def write_accounts_file(folder: Path, passwords: dict[str, str]) -> Path:
         for username, password in passwords.items():
             handle.write(f"{username}\t{password}\n")
     return path
+
+
 from hiring.demo_self_id import add_synthetic_self_identification  # noqa: E402
 
 DEMO_STEPS.append(add_synthetic_self_identification)  # after the steps that add candidates
@@ -87,3 +98,8 @@ DEMO_STEPS.append(add_demo_decisions)  # needs roles and completed candidates fr
 from hiring.demo_candidates import add_demo_candidates  # noqa: E402
 
 DEMO_STEPS.insert(1, add_demo_candidates)  # right after the accounts: later steps use candidates
+from hiring.demo_calibration import add_demo_calibration  # noqa: E402
+
+# right after the demo candidates: their fits are re-scored with the model, and the
+# self-identification and decision steps then see incumbents and calibrated fits
+DEMO_STEPS.insert(DEMO_STEPS.index(add_demo_candidates) + 1, add_demo_calibration)

@@ -13,7 +13,6 @@ from hiring.synthetic import simulate_applicants
 
 DEMO_ROLE = "Customer Service Representative (synthetic demo)"
 INVITED, HALF_DONE, COMPLETED = 3, 3, 24
-DEMO_BASE_URL = "http://127.0.0.1:8000"
 
 
 def _answer(db, candidate_id: int, questionnaire, responses: np.ndarray, pages: int, rng) -> None:
@@ -40,7 +39,7 @@ def add_demo_candidates(ctx) -> None:
     batch = invite_rows(db, rows, days=app.config["INVITE_DAYS"], actor="demo", synthetic=True)
     rng = np.random.default_rng(11)
     half = len(questionnaire.pages) // 2
-    base = app.config.get("BASE_URL") or DEMO_BASE_URL
+    base = ctx.base_url
     ctx.lines.append(f"Candidate side: role “{DEMO_ROLE}” with {total} synthetic candidates.")
     for n, invite in enumerate(batch.invited):
         if n < INVITED:
@@ -54,6 +53,4 @@ def add_demo_candidates(ctx) -> None:
             stage = "completed"
         if n < INVITED + HALF_DONE + 1:
             ctx.lines.append(f"  {invite.link(base)}  {invite.name}: {stage}")
-    ctx.lines.append(
-        f"  ... and {COMPLETED - 1} more completed candidates (see Roles). Links assume port 8000."
-    )
+    ctx.lines.append(f"  ... and {COMPLETED - 1} more completed candidates (see Roles).")

@@ -8,18 +8,22 @@ name or e-mail remains, and checkpoints the write-ahead log into the database fi
 """
 
 import json
+import logging
 import re
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from hiring import audit
-from hiring.candidates import CandidateError
+from hiring.candidates import OPEN_STATUSES, STATUSES, CandidateError
 from hiring.db import write_transaction
 from hiring.decisions import FINAL_STATUSES
 from hiring.migrations import AUDIT_KEEP_DAYS, AUDIT_REDACTION
+
+log = logging.getLogger("hiring")
 
 REPORTS_DIR = "reports"
 SEARCH_INDEX = "candidates_fts"
@@ -27,6 +31,21 @@ MAX_DEPTH = 4  # candidates -> answers is depth 1; deeper chains of records are 
 PURGE_BATCH = 50  # candidates erased per write transaction by the retention purge
 # Columns of candidate-owned rows that may name a file kept in the instance folder.
 FILE_COLUMNS = ("path", "file", "file_name", "filename", "file_path")
+# A reader in the middle of a query keeps the write-ahead log busy; it is over in moments.
+CHECKPOINT_TRIES = 5
+CHECKPOINT_PAUSE = 0.2  # seconds between tries
+WAL_BUSY = (
+    "The database stayed busy, so its write-ahead log was not emptied: erased data may "
+    "remain in the -wal file beside it until the next erasure or purge, or until the app stops."
+)
+# Statuses of candidates who submitted but have no final decision yet.
+UNDECIDED_STATUSES = tuple(s for s in STATUSES if s not in OPEN_STATUSES + FINAL_STATUSES)
+# Why a candidate is due for the retention purge; "{days}" is the retention period.
+PURGE_RULES = {
+    "decided": "final decision more than {days} days ago",
+    "link_expired": "never finished; invite link expired more than {days} days ago",
+    "role_closed": "finished but undecided; role closed more than {days} days ago",
+}
 
 
 class ErasureError(CandidateError):
@@ -44,13 +63,16 @@ class Erasure:
     rows: dict[str, int] = field(default_factory=dict)
     files: int = 0
     audit_rows_redacted: int = 0
+    rule: str = ""  # the retention rule it fell under (a ``PURGE_RULES`` text), if purged
+    wal_checkpointed: bool = True  # False: see ``WAL_BUSY``
 
     def describe(self) -> str:
         """One line for the CLI and the admin page."""
         rows = sum(self.rows.values())
         return (
             f"candidate {self.candidate_id} (role {self.role_id}, {self.status}"
-            f"{', decided ' + self.decided_at[:10] if self.decided_at else ''}): "
+            f"{', decided ' + self.decided_at[:10] if self.decided_at else ''}"
+            f"{'; ' + self.rule if self.rule else ''}): "
             f"{rows} rows, {self.files} report files, {self.audit_rows_redacted} audit details redacted"
         )
 
@@ -249,10 +271,27 @@ def erase_candidates(
                 db.execute("INSERT INTO candidates_fts (candidates_fts) VALUES ('optimize')")
         for path in files:
             path.unlink(missing_ok=True)
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not checkpoint_wal(db):
+            log.warning(WAL_BUSY)
+            done = [replace(e, wal_checkpointed=False) for e in done]
     finally:
         db.execute(f"PRAGMA secure_delete = {int(previous)}")
     return done
+
+
+def checkpoint_wal(db: Database) -> bool:
+    """Copy the write-ahead log into the database file and empty it; tell whether that worked.
+
+    ``wal_checkpoint(TRUNCATE)`` answers (busy, log frames, checkpointed frames); busy means
+    a reader still needed the log. That passes quickly, so try a few times before giving up.
+    """
+    for attempt in range(CHECKPOINT_TRIES):
+        busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if not busy:
+            return True
+        if attempt + 1 < CHECKPOINT_TRIES:
+            time.sleep(CHECKPOINT_PAUSE)
+    return False
 
 
 def erase_candidate(
@@ -266,32 +305,61 @@ def erase_candidate(
 
 
 def due_for_purge(db: Database, now: datetime, retention_days: int) -> list[dict]:
-    """Return (id, role_id, status, decided_at) of candidates decided more than ``retention_days`` ago."""
+    """Return the candidates past the retention period, oldest first, each with its rule.
+
+    Three rules (keys of :data:`PURGE_RULES`): a final decision (hired or rejected) more than
+    ``retention_days`` ago; never finished, with the invite link expired more than that ago;
+    finished but never decided, in a role closed more than that ago. Each row holds id,
+    role_id, status, decided_at, rule and since (the time the period counts from).
+    """
     if retention_days < 0:
         raise ErasureError("The retention period cannot be negative.")
     cutoff = (now - timedelta(days=retention_days)).isoformat(timespec="seconds")
     return list(
         db.query(
-            "SELECT id, role_id, status, decided_at FROM candidates "
-            "WHERE status IN (SELECT value FROM json_each(?)) AND decided_at IS NOT NULL "
-            "AND julianday(decided_at) < julianday(?) ORDER BY decided_at, id",
-            [json.dumps(FINAL_STATUSES), cutoff],
+            "SELECT id, role_id, status, decided_at, 'decided' AS rule, decided_at AS since "
+            "FROM candidates WHERE status IN (SELECT value FROM json_each(:final)) "
+            "AND decided_at IS NOT NULL AND julianday(decided_at) < julianday(:cutoff) "
+            "UNION ALL "
+            "SELECT id, role_id, status, decided_at, 'link_expired', token_expires_at "
+            "FROM candidates WHERE status IN (SELECT value FROM json_each(:open)) "
+            "AND token_expires_at IS NOT NULL "
+            "AND julianday(token_expires_at) < julianday(:cutoff) "
+            "UNION ALL "
+            "SELECT c.id, c.role_id, c.status, c.decided_at, 'role_closed', r.closed_at "
+            "FROM candidates c JOIN job_roles r ON r.id = c.role_id "
+            "WHERE c.status IN (SELECT value FROM json_each(:undecided)) "
+            "AND r.status = 'closed' AND r.closed_at IS NOT NULL "
+            "AND julianday(r.closed_at) < julianday(:cutoff) "
+            "ORDER BY since, id",
+            {
+                "final": json.dumps(FINAL_STATUSES),
+                "open": json.dumps(OPEN_STATUSES),
+                "undecided": json.dumps(UNDECIDED_STATUSES),
+                "cutoff": cutoff,
+            },
         )
     )
 
 
 def purge(db: Database, instance: str | Path, now: datetime, retention_days: int) -> list[Erasure]:
-    """Erase every candidate whose final decision is older than ``retention_days``."""
-    ids = [row["id"] for row in due_for_purge(db, now, retention_days)]
+    """Erase every candidate :func:`due_for_purge` lists; each erasure names its rule."""
+    due = due_for_purge(db, now, retention_days)
     done: list[Erasure] = []
-    for start in range(0, len(ids), PURGE_BATCH):  # short transactions: the app keeps working
-        done += erase_candidates(
-            db,
-            instance,
-            ids[start : start + PURGE_BATCH],
-            actor="retention",
-            reason=f"retention period of {retention_days} days",
-        )
+    for rule, template in PURGE_RULES.items():
+        text = template.format(days=retention_days)
+        ids = [row["id"] for row in due if row["rule"] == rule]
+        for start in range(0, len(ids), PURGE_BATCH):  # short transactions: the app keeps working
+            batch = erase_candidates(
+                db,
+                instance,
+                ids[start : start + PURGE_BATCH],
+                actor="retention",
+                reason=f"retention: {text}",
+            )
+            done += [replace(e, rule=text) for e in batch]
+    if done:  # the last checkpoint empties the log of every earlier batch too
+        done = [replace(e, wal_checkpointed=done[-1].wal_checkpointed) for e in done]
     return done
 
 

@@ -44,9 +44,27 @@ SELF_ID_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+class QuestionnaireChanged(CandidateError):
+    """The installed questionnaire file differs from the version the candidate started on."""
+
+
 def candidate_questionnaire(db: Database, candidate: dict):
-    """Return the questionnaire of the candidate's role."""
-    return role_questionnaire(get_role(db, candidate["role_id"]))
+    """Return the questionnaire of the candidate's role, exactly as the candidate started it.
+
+    A candidate is pinned at consent to the content hash of what they were shown; answers
+    are only scored against those same items. Raises :class:`QuestionnaireChanged` when the
+    installed file has changed since.
+    """
+    questionnaire = role_questionnaire(get_role(db, candidate["role_id"]))
+    pinned = candidate.get("questionnaire_hash")
+    if pinned and pinned != questionnaire.content_hash:
+        raise QuestionnaireChanged(
+            f"The questionnaire {questionnaire.label} ({questionnaire.source}) was changed "
+            f"after candidate {candidate['id']} started it (started on content {pinned}, the "
+            f"installed file is {questionnaire.content_hash}); a published version never "
+            "changes, so restore the file or give the edit a new version. Saved answers are kept."
+        )
+    return questionnaire
 
 
 def _open_candidate(db: Database, candidate_id: int) -> dict:

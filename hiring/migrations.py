@@ -358,3 +358,34 @@ def m0006_incumbent_self_identification(db: Database) -> None:
         pk=("role_id", "employee_id"),
         foreign_keys=[("role_id", "job_roles", "id")],
     )
+
+
+@MIGRATIONS(name="0007_calibration_lifecycle")
+def m0007_calibration_lifecycle(db: Database) -> None:
+    """Incumbent imports (file, success criterion, notices) and model-version state changes.
+
+    A model version is ``new`` when calibrated, ``active`` while a role uses it, ``retired``
+    when another version replaced it and ``suspended`` (with who, when and why) when an admin
+    stopped it; a suspended version is never used again.
+    """
+    db["incumbent_imports"].create(
+        {
+            "id": int,
+            "role_id": int,
+            "file_name": str,
+            "source": str,
+            "criterion": str,
+            "n": int,
+            "n_positive": int,
+            "notices": str,
+            "synthetic": int,
+            "imported_at": str,
+            "imported_by": str,
+        },
+        pk="id",
+        foreign_keys=[("role_id", "job_roles", "id")],
+        defaults={"synthetic": 0},
+    )
+    db["incumbent_imports"].create_index(["role_id", "id"])
+    for column in ("activated_at", "suspended_at", "suspended_by", "suspend_reason"):
+        db["model_versions"].add_column(column, str)

@@ -51,7 +51,7 @@ def _active_model(db: Database, instance_path: str | Path, role_id: int):
     return active_model(db, instance_path, role_id)
 
 
-def _profile_fit(db: Database, role: dict, questionnaire, scores):
+def profile_fit(db: Database, role: dict, questionnaire, scores):
     """Explain the fit against the role's hiring profile when no model is active."""
     from hiring.profiles import candidate_fit, load_profiles
 
@@ -65,7 +65,8 @@ def _profile_fit(db: Database, role: dict, questionnaire, scores):
     return candidate_fit(versions[-1], values, None, norms=questionnaire.norms)
 
 
-def _list_columns(fit, scores) -> dict:
+def list_columns(fit, scores) -> dict:
+    """Return the ranked-list columns of ``candidates`` for a fit (None: not calibrated)."""
     fit_data = fit.to_dict() if fit is not None else None
     gaps = fit_data["onboarding_gaps"] if fit_data else []
     return {
@@ -106,9 +107,7 @@ def submit_assessment(db: Database, candidate_id: int, *, instance_path: str | P
             questionnaire, answers, _timings(questionnaire, page_seconds(db, candidate_id))
         )
         fit = (
-            model.fit(scores)
-            if model is not None
-            else _profile_fit(db, role, questionnaire, scores)
+            model.fit(scores) if model is not None else profile_fit(db, role, questionnaire, scores)
         )
         _store(db, candidate, questionnaire, answers, scores, fit, model)
     return _result(db, candidate_id)
@@ -133,7 +132,7 @@ def _store(db: Database, candidate: dict, questionnaire, answers, scores, fit, m
     )
     db["candidates"].update(
         candidate["id"],
-        {"status": "completed", "submitted_at": now, **_list_columns(fit, scores)},
+        {"status": "completed", "submitted_at": now, **list_columns(fit, scores)},
     )
     db["status_history"].insert(
         {

@@ -1,8 +1,7 @@
 """Shared fixtures: an app on a fresh temporary database, its clients and a login helper."""
 
-import re
-
 import pytest
+from page_support import csrf_token
 
 from hiring import accounts, create_app
 from hiring.db import close_all, get_db
@@ -54,13 +53,6 @@ def staff(db):
         role: accounts.add_user(db, role, PASSWORDS[role], role, f"{role.title()} Tester")
         for role in accounts.ROLES
     }
-
-
-def csrf_token(html: str) -> str:
-    """Pull the CSRF token out of a rendered form."""
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
 class AuthActions:

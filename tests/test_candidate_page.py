@@ -168,3 +168,61 @@ def test_compare_refuses_candidates_of_another_role(auth, client, app, db, peopl
     )
     assert response.status_code == 404
     assert "Sam Stranger" not in response.get_data(as_text=True)
+
+
+def test_the_onboarding_plan_link_sits_next_to_the_report_link(app, auth, client, people):
+    auth.login("recruiter")
+    text = page_of(client, people["weak"])
+    registered = "reports.candidate_report" in app.view_functions
+    plan = f'href="/candidates/{people["weak"]["id"]}/report.pdf?variant=onboarding"'
+    assert (plan in text) == registered
+
+
+def _reissue_from_the_page(client, candidate_id: int) -> tuple[str, str]:
+    """Open the candidate page, press "Make a new link"; return (candidate page, result page)."""
+    from tests.conftest import csrf_token
+
+    text = page_of(client, {"id": candidate_id})
+    assert "Make a new link" in text and "old link stops working" in text
+    assert f'action="/invite/reissue/{candidate_id}"' in text
+    response = client.post(f"/invite/reissue/{candidate_id}", data={"csrf_token": csrf_token(text)})
+    assert response.status_code == 200
+    return text, html.unescape(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("started", [False, True])
+def test_an_unfinished_candidate_gets_a_new_link_from_their_page(auth, client, db, people, started):
+    import re
+
+    from hiring import invites, journey
+    from hiring.candidates import LinkUnknown
+    from tests.candidate_support import invite
+
+    made = invite(db, people["role"], name="Lou Lost", email="lou@example.test")
+    if started:
+        journey.give_consent(db, made.candidate_id)
+    auth.login("recruiter")
+    _, done = _reissue_from_the_page(client, made.candidate_id)
+    new_token = re.search(r'value="http://localhost/a/([A-Za-z0-9_-]{43})"', done).group(1)
+    assert new_token != made.token
+    assert invites.open_link(db, new_token)["id"] == made.candidate_id
+    with pytest.raises(LinkUnknown):
+        invites.open_link(db, made.token)
+    assert f'href="/candidates/{made.candidate_id}"' in done  # back to the candidate
+
+
+def test_a_new_link_is_emailed_when_smtp_is_set_up(app, auth, client, db, people):
+    from tests.candidate_support import SMTPSink, invite
+
+    made = invite(db, people["role"], name="Mo Mail", email="mo@example.test")
+    auth.login("admin")
+    with SMTPSink() as sink:
+        app.config.update(sink.config())
+        _, done = _reissue_from_the_page(client, made.candidate_id)
+    assert [m["to"] for m in sink.messages] == [["mo@example.test"]]
+    assert "Sent" in done
+
+
+def test_a_submitted_candidate_is_offered_no_new_link(auth, client, people):
+    auth.login("recruiter")
+    assert "Make a new link" not in page_of(client, people["weak"])

@@ -73,6 +73,8 @@ def test_demo_builds_a_usable_instance_twice(tmp_path):
         close_all()
         assert result.exit_code == 0, result.output
     assert "synthetic" in result.output
+    assert "http://127.0.0.1:8000/a/" in result.output  # the port it would serve on
+    assert "serve --host 127.0.0.1 --port 8000" in result.output
     conn = sqlite3.connect(folder / "hiring.sqlite3")
     assert {row[0] for row in conn.execute("select username from users")} == {
         "admin",
@@ -91,3 +93,20 @@ def test_demo_builds_a_usable_instance_twice(tmp_path):
     response = AuthActions(app.test_client()).login("admin", password, follow=True)
     assert "Welcome" in response.get_data(as_text=True)
     close_all()
+
+
+def test_demo_links_match_the_served_port_and_no_email_is_sent(tmp_path, monkeypatch):
+    import waitress
+
+    served = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(app=app, **kw))
+    monkeypatch.setenv("HIRING_SMTP_HOST", "mail.example.invalid")
+    folder = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", "--folder", str(folder), "--port", "8123"])
+    close_all()
+    assert result.exit_code == 0, result.output
+    assert served["port"] == 8123 and served["host"] == "127.0.0.1"
+    assert served["app"].config["SMTP_HOST"] == ""  # synthetic addresses are never mailed
+    assert "http://127.0.0.1:8123/a/" in result.output
+    assert "Open http://127.0.0.1:8123/ " in result.output
+    assert ":8000" not in result.output

@@ -218,3 +218,67 @@ def test_tables_added_later_are_covered_with_their_own_dependants(app, db, two_c
     assert not (folder / f"abc{gone}.pdf").exists() and (folder / f"abc{kept}.pdf").exists()
     assert [r["body"] for r in db["cached_report_pages"].rows] == [f"page of {kept}"]
     assert db["loose_notes"].count == 1
+
+
+@pytest.fixture
+def busy_reader(app, db, monkeypatch):
+    """Another connection in the middle of a read, which keeps the write-ahead log busy."""
+    import sqlite3
+
+    from hiring import erasure
+
+    monkeypatch.setattr(erasure, "CHECKPOINT_PAUSE", 0.0)
+    db.execute("PRAGMA busy_timeout = 10")  # each try gives up at once instead of waiting
+    reader = sqlite3.connect(app.config["DATABASE"], isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM candidates").fetchone()
+    yield reader
+    reader.close()
+
+
+def test_a_busy_write_ahead_log_is_reported_not_raised(
+    app, db, two_candidates, busy_reader, caplog
+):
+    from hiring.erasure import WAL_BUSY, checkpoint_wal
+
+    gone = two_candidates["gone"]
+    done = erase_candidate(db, app.config["INSTANCE_PATH"], gone, actor="admin")
+    assert not db["candidates"].count_where("id = ?", [gone])  # erased all the same
+    assert done.wal_checkpointed is False
+    assert WAL_BUSY in caplog.text
+    busy_reader.rollback()
+    assert checkpoint_wal(db)  # once the reader is done, the log empties
+    assert Path(app.config["DATABASE"] + "-wal").stat().st_size == 0
+
+
+def test_the_checkpoint_is_retried_while_busy(app, db, monkeypatch):
+    from hiring import erasure
+
+    answers = iter([(1, 5, 3), (1, 5, 4), (0, 0, 0)])
+
+    class Recorder:
+        calls = 0
+
+        def execute(self, sql):
+            assert sql == "PRAGMA wal_checkpoint(TRUNCATE)"
+            self.calls += 1
+            return type("Cursor", (), {"fetchone": lambda _self: next(answers)})()
+
+    monkeypatch.setattr(erasure, "CHECKPOINT_PAUSE", 0.0)
+    recorder = Recorder()
+    assert erasure.checkpoint_wal(recorder) is True
+    assert recorder.calls == 3
+
+
+def test_admin_is_told_when_the_log_stays_busy(client, auth, db, two_candidates, busy_reader):
+    gone = two_candidates["gone"]
+    auth.login("admin")
+    page = client.get(f"/admin/erasure/{gone}").get_data(as_text=True)
+    token = CSRF_RE.search(page).group(1)
+    response = client.post(
+        f"/admin/erasure/{gone}",
+        data={"csrf_token": token, "confirm_id": str(gone), "understood": "y"},
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert "Erased candidate" in text and "write-ahead log was not emptied" in text

@@ -275,3 +275,40 @@ def test_cli_invite_unknown_role_rows(tmp_path):
     close_all()
     assert result.exit_code == 1
     assert "row 2: role 'ghost' does not exist" in result.output
+
+
+def test_cli_reissue_prints_the_new_link_and_voids_the_old_one(tmp_path):
+    instance = tmp_path / "inst"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--instance", str(instance), "roles", "add", "Agent"]).exit_code == 0
+    close_all()
+    db = get_db(instance / "hiring.sqlite3")
+    old = invites.invite_candidate(
+        db, role_slug="agent", name="Ann One", email="ann@example.test", days=14
+    )
+    close_all()
+    args = ["--instance", str(instance), "invite", "--base-url", "https://jobs.example"]
+    result = runner.invoke(cli, [*args, "--reissue", str(old.candidate_id)])
+    close_all()
+    assert result.exit_code == 0, result.output
+    (token,) = re.findall(r"https://jobs\.example/a/([A-Za-z0-9_-]{43})", result.output)
+    assert "Ann One <ann@example.test>" in result.output and token != old.token
+    db = get_db(instance / "hiring.sqlite3")
+    assert invites.open_link(db, token)["id"] == old.candidate_id
+    with pytest.raises(LinkUnknown):
+        invites.open_link(db, old.token)
+    close_all()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--reissue", "999"], "No candidate with id 999"),
+        ([], "Give either FILE.csv or --reissue CANDIDATE_ID"),
+    ],
+)
+def test_cli_reissue_errors_are_one_line_and_exit_2(tmp_path, extra, message):
+    result = CliRunner().invoke(cli, ["--instance", str(tmp_path / "i"), "invite", *extra])
+    close_all()
+    assert result.exit_code == 2 and message in result.output
+    assert "Traceback" not in result.output

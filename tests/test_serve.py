@@ -32,7 +32,16 @@ def wait_for(url: str, seconds: float = 60) -> bytes:
 def test_hiring_demo_serves_the_sign_in_page(tmp_path):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "hiring", "demo", "--folder", str(tmp_path / "demo"), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "hiring",
+            "demo",
+            "--folder",
+            str(tmp_path / "demo"),
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -72,3 +72,14 @@ from hiring.cli import workspace as _workspace  # noqa: E402,F401  (adds `users 
 from hiring.cli.questionnaire import questionnaire as _questionnaire  # noqa: E402
 
 cli.add_command(_questionnaire)
+from hiring.cli import calibration as _calibration  # noqa: E402
+
+cli.add_command(_calibration.incumbents_group)
+cli.add_command(_calibration.calibrate)
+cli.add_command(_calibration.models_group)
+cli.add_command(_calibration.rescore)
+from hiring.cli.reports import report as _report  # noqa: E402
+from hiring.cli.reports import reports as _reports  # noqa: E402
+
+cli.add_command(_report)
+cli.add_command(_reports)

@@ -5,6 +5,12 @@ from pathlib import Path
 import click
 
 
+def _browser_url(host: str, port: int) -> str:
+    """Return the address to open for a server listening on ``host``:``port``."""
+    shown = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
 @click.command()
 @click.option(
     "--folder",
@@ -21,16 +27,18 @@ def demo(folder: Path, no_serve: bool, host: str, port: int) -> None:
     from hiring.demo import build_demo
 
     click.echo(f"Building the demo instance in {folder.resolve()} (all data is synthetic) ...")
-    ctx = build_demo(folder)
+    url = _browser_url(host, port) + "/"
+    ctx = build_demo(folder, base_url=url)
     for line in ctx.lines:
         click.echo(line)
     click.echo("")
     click.echo("Demo accounts (passwords also in demo-accounts.txt):")
     for username, password in ctx.passwords.items():
         click.echo(f"  {username:<10} {password}")
-    url = f"http://{host}:{port}/"
     if no_serve:
-        click.echo(f"Built. Serve it with:  hiring --instance {folder} serve --port {port}")
+        click.echo(
+            f"Built. Serve it with:  hiring --instance {folder} serve --host {host} --port {port}"
+        )
         return
     import waitress
 

@@ -1,8 +1,9 @@
-"""The ``hiring invite`` command: invite the candidates of a CSV file and print their links."""
+"""The ``hiring invite`` command: invite the candidates of a CSV file, or re-issue one link."""
 
 from pathlib import Path
 
 import click
+from flask import Flask
 
 from hiring import invites
 from hiring.db import get_db
@@ -10,35 +11,10 @@ from hiring.errors import HiringError
 from hiring.mailer import deliver_invites
 
 
-@click.command()
-@click.argument(
-    "csv_file", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option("--role", default="", help="Role short name for rows without a role column value.")
-@click.option(
-    "--base-url",
-    default=None,
-    help="Start of the links (default HIRING_BASE_URL, else http://HOST:PORT).",
-)
-@click.pass_context
-def invite(ctx: click.Context, csv_file: Path, role: str, base_url: str | None) -> None:
-    """Invite everyone in FILE.csv (columns name,email[,role]) and print each link.
-
-    Rows with a problem are reported by row number (the header is row 1) and skipped;
-    the other rows are still invited. When SMTP is configured each link is also e-mailed.
-    Exits with code 1 when any row was refused.
-    """
-    from hiring.cli import make_app
-
-    app = make_app(ctx)
-    db = get_db(app.config["DATABASE"])
-    try:
-        text = csv_file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise HiringError(f"{csv_file} is not UTF-8 text; save it as CSV UTF-8.") from None
-    batch = invites.invite_csv(db, text, days=app.config["INVITE_DAYS"], default_role=role)
+def _print_links(app: Flask, made: list[invites.Invite], base_url: str | None) -> None:
+    """Print one line per invite: who, role, link, and whether it was e-mailed."""
     base = base_url or app.config["BASE_URL"] or f"http://{app.config['HOST']}:{app.config['PORT']}"
-    for delivery in deliver_invites(app.config, batch.invited, base):
+    for delivery in deliver_invites(app.config, made, base):
         note = (
             "e-mailed"
             if delivery.emailed
@@ -48,6 +24,64 @@ def invite(ctx: click.Context, csv_file: Path, role: str, base_url: str | None) 
         click.echo(
             f"{who}\t{delivery.invite.role_slug}\t{delivery.link}{chr(9) + note if note else ''}"
         )
+
+
+@click.command()
+@click.argument(
+    "csv_file",
+    metavar="FILE.csv",
+    required=False,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option("--role", default="", help="Role short name for rows without a role column value.")
+@click.option(
+    "--reissue",
+    "reissue_id",
+    type=int,
+    default=None,
+    metavar="CANDIDATE_ID",
+    help="Make a new link for this candidate instead (the old link stops working).",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="Start of the links (default HIRING_BASE_URL, else http://HOST:PORT).",
+)
+@click.pass_context
+def invite(
+    ctx: click.Context,
+    csv_file: Path | None,
+    role: str,
+    reissue_id: int | None,
+    base_url: str | None,
+) -> None:
+    """Invite everyone in FILE.csv (columns name,email[,role]) and print each link.
+
+    Rows with a problem are reported by row number (the header is row 1) and skipped;
+    the other rows are still invited. When SMTP is configured each link is also e-mailed.
+    Exits with code 1 when any row was refused.
+
+    With --reissue CANDIDATE_ID, make a new link for a candidate who has not submitted
+    yet and print it instead: the old link and its sessions stop working, saved answers
+    are kept.
+    """
+    from hiring.cli import make_app
+
+    if (csv_file is None) == (reissue_id is None):
+        raise HiringError("Give either FILE.csv or --reissue CANDIDATE_ID (not both).")
+    app = make_app(ctx)
+    db = get_db(app.config["DATABASE"])
+    if reissue_id is not None:
+        made = invites.reissue_invite(db, reissue_id, days=app.config["INVITE_DAYS"])
+        _print_links(app, [made], base_url)
+        click.echo(f"New link made; it works until {made.expires_at[:10]}.", err=True)
+        return
+    try:
+        text = csv_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise HiringError(f"{csv_file} is not UTF-8 text; save it as CSV UTF-8.") from None
+    batch = invites.invite_csv(db, text, days=app.config["INVITE_DAYS"], default_role=role)
+    _print_links(app, batch.invited, base_url)
     for problem in batch.problems:
         click.echo(problem, err=True)
     click.echo(f"Invited {len(batch.invited)}; {len(batch.problems)} rows with problems.", err=True)

@@ -31,16 +31,22 @@ def _app_db(ctx: click.Context):
 )
 @click.pass_context
 def purge(ctx: click.Context, dry_run: bool, days: int | None, audit_log_days: int | None) -> None:
-    """Erase candidates whose final decision is older than the retention period."""
+    """Erase candidates past the retention period.
+
+    Three rules, each counted in days of the retention period: a final decision (hired or
+    rejected) that long ago; never finished, with the invite link expired that long ago;
+    finished but never decided, in a role closed that long ago. Each line says which rule.
+    """
     app, db = _app_db(ctx)
     days = app.config["RETENTION_DAYS"] if days is None else days
     now = datetime.now(UTC)
     if dry_run:
         due = erasure.due_for_purge(db, now, days)
         for row in due:
+            rule = erasure.PURGE_RULES[row["rule"]].format(days=days)
             click.echo(
-                f"would erase candidate {row['id']} (role {row['role_id']}, {row['status']}, "
-                f"decided {row['decided_at'][:10]})"
+                f"would erase candidate {row['id']} (role {row['role_id']}, {row['status']}; "
+                f"{rule}, since {row['since'][:10]})"
             )
         click.echo(f"{len(due)} candidates past the {days}-day retention period; nothing erased.")
         return
@@ -48,9 +54,15 @@ def purge(ctx: click.Context, dry_run: bool, days: int | None, audit_log_days: i
     for item in done:
         click.echo(f"erased {item.describe()}")
     click.echo(f"Erased {len(done)} candidates past the {days}-day retention period.")
+    _warn_if_wal_busy(done)
     if audit_log_days is not None:
         count = erasure.purge_audit_log(db, now, audit_log_days)
         click.echo(f"Deleted {count} audit log rows older than {audit_log_days} days.")
+
+
+def _warn_if_wal_busy(done: list[erasure.Erasure]) -> None:
+    if any(not item.wal_checkpointed for item in done):
+        click.echo(f"Warning: {erasure.WAL_BUSY}", err=True)
 
 
 @click.command()
@@ -69,3 +81,4 @@ def erase(ctx: click.Context, candidate_id: int, yes: bool) -> None:
         db, app.config["INSTANCE_PATH"], candidate_id, actor="cli", reason="command line"
     )
     click.echo(f"Erased {done.describe()}.")
+    _warn_if_wal_busy([done])

@@ -31,6 +31,7 @@ class FitSummary:
     percentile: float | None
     knockouts: tuple[str, ...] = ()
     flags: tuple[Flag, ...] = ()
+    probability_note: str = ""  # in words: where the interval comes from and what it means
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Module:
     id: str
     name: str
     covers: str
-    days: int
+    days: float
     delivered_by: str
     phase: int
 
@@ -111,6 +112,7 @@ class MethodNote:
     brier_skill: float | None
     model_version: str
     evidence_sufficient: bool
+    calibrated: bool = True  # False: no model was used, the band comes from the profile alone
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,11 @@ def number(value: float, decimals: int = 2) -> str:
     return f"{value:.{decimals}f}"
 
 
+def days(value: float) -> str:
+    """Format a number of days without a needless decimal: 3.0 as '3', 2.5 as '2.5'."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
 @cache
 def environment() -> Environment:
     """Build the report templates' Jinja environment; autoescape escapes every user text."""
@@ -44,7 +49,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(percent=percent, ordinal=ordinal, number=number)
+    env.filters.update(percent=percent, ordinal=ordinal, number=number, days=days)
     env.globals.update(score_chart=score_chart, chart_legend=chart_legend)
     return env
 

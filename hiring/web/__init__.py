@@ -43,3 +43,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(audit_log_bp)
     app.register_blueprint(erasure_bp)
     app.register_blueprint(candidate_rights_bp)
+    from hiring.web.reports import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
+    from hiring.web.validity import bp as validity_bp
+
+    app.register_blueprint(validity_bp)

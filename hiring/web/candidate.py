@@ -38,13 +38,16 @@ from hiring.candidates import (
     LinkUnknown,
     is_submitted,
 )
-from hiring.roles import get_role
+from hiring.errors import HiringError
+from hiring.questionnaires import QuestionnaireError
+from hiring.roles import RoleError, get_role
 from hiring.submission import submit_assessment
 from hiring.web.forms.candidate import ConsentForm, SelfIdForm, page_form_class
 from hiring.webdb import db
 
 bp = Blueprint("candidate", __name__)
 TOKEN_IN_PATH = re.compile(r"/a/[A-Za-z0-9_-]+")
+log = logging.getLogger("hiring")
 
 
 class RedactInviteTokens(logging.Filter):
@@ -73,6 +76,19 @@ def _stamp(candidate: dict) -> str:
 
 def _link_problem(code: int) -> tuple[str, int]:
     return render_template("candidate/link_problem.html", code=code), code
+
+
+@bp.errorhandler(journey.QuestionnaireChanged)
+@bp.errorhandler(QuestionnaireError)
+@bp.errorhandler(RoleError)
+def assessment_unavailable(error: HiringError) -> tuple[str, int]:
+    """Tell the candidate plainly that the assessment cannot go on; staff find why in the log.
+
+    The questionnaire file was changed under a published version, or is missing: answers
+    saved so far stay as they are, and nothing is scored against other questions.
+    """
+    log.error("Assessment unavailable to a candidate: %s", error.message)
+    return render_template("candidate/unavailable.html"), 503
 
 
 def candidate_required(view: Callable) -> Callable:
@@ -182,9 +198,9 @@ def _seconds_on_page(signed: str | None, candidate_id: int, page_id: str) -> flo
 def page(number: int):
     """Show one questionnaire page; Next validates and saves, Back saves what is answered."""
     candidate = g.candidate
-    questionnaire = journey.candidate_questionnaire(db(), candidate)
     if is_submitted(candidate) or candidate["status"] == "invited":
         return _where_to_resume()
+    questionnaire = journey.candidate_questionnaire(db(), candidate)
     if not 1 <= number <= len(questionnaire.pages):
         abort(404)
     saved = journey.saved_answers(db(), candidate["id"])
@@ -225,9 +241,9 @@ def _save(number: int, answers: dict[str, int], seconds: float | None, advance: 
 def autosave(number: int):
     """Save the answers given so far on a page (sent by autosave.js when an answer changes)."""
     candidate = g.candidate
-    questionnaire = journey.candidate_questionnaire(db(), candidate)
     if is_submitted(candidate) or candidate["status"] == "invited":
         return "", 409
+    questionnaire = journey.candidate_questionnaire(db(), candidate)
     if not 1 <= number <= len(questionnaire.pages):
         abort(404)
     form = page_form_class(questionnaire, questionnaire.pages[number - 1])()
@@ -267,4 +283,6 @@ def done():
     """Thank the candidate; the link leads here from now on."""
     if not is_submitted(g.candidate):
         return _where_to_resume()
-    return render_template("candidate/done.html", **_context())
+    # no questionnaire needed: the thank-you page stays reachable whatever happens to the file
+    role = get_role(db(), g.candidate["role_id"])
+    return render_template("candidate/done.html", candidate=g.candidate, role=role)

@@ -1,4 +1,4 @@
-"""The candidate's own data, from their link's session: results explained and a JSON download.
+"""The candidate's own data, from their link's session: results explained, JSON and PDF downloads.
 
 Every view reads the candidate id from the session that E's link check put there
 (``candidate_required``); no view takes a candidate id from the address or a form, so a
@@ -14,7 +14,9 @@ from hiring import audit
 from hiring.candidate_data import data_export, explain
 from hiring.roles import get_role
 from hiring.web.candidate import candidate_required
+from hiring.web.reports import send_report
 from hiring.webdb import db
+from hiring.workspace import candidate_detail
 
 bp = Blueprint("candidate_rights", __name__, url_prefix="/my-data")
 
@@ -52,3 +54,11 @@ def download():
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.route("/report.pdf")
+@candidate_required
+def report():
+    """Download the candidate's own development plan as PDF (no hiring probability)."""
+    detail = candidate_detail(db(), g.candidate["id"])
+    return send_report(detail, "onboarding", "candidate", "my-development-plan.pdf", by="candidate")

@@ -53,6 +53,8 @@ def confirm(candidate_id: int):
                 reason="admin request",
             )
             flash(f"Erased {done.describe()}.", "success")
+            if not done.wal_checkpointed:
+                flash(erasure.WAL_BUSY, "warning")
             return redirect(url_for("erasure.find"))
     role = get_role(db(), candidate["role_id"])
     return render_template("erasure/confirm.html", candidate=candidate, role=role, form=form)

@@ -1,6 +1,6 @@
 """Staff pages to invite candidates (one by form, many by CSV) and show the links to copy."""
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 
 from hiring import invites, roles
 from hiring.candidates import CandidateError
@@ -29,7 +29,7 @@ def _base_url() -> str:
     return current_app.config.get("BASE_URL") or request.host_url
 
 
-def _sent(batch: invites.InviteBatch, title: str):
+def _sent(batch: invites.InviteBatch, title: str, back: str | None = None):
     deliveries = deliver_invites(current_app.config, batch.invited, _base_url())
     return render_template(
         "invite/sent.html",
@@ -38,6 +38,7 @@ def _sent(batch: invites.InviteBatch, title: str):
         problems=batch.problems,
         smtp=smtp_configured(current_app.config),
         days=current_app.config["INVITE_DAYS"],
+        back=back,
     )
 
 
@@ -101,12 +102,13 @@ def reissue(candidate_id: int):
     """Make a new link for a candidate; the old link and its sessions stop working."""
     if not ReissueForm().validate():
         abort(400)
+    back = url_for("recruiter.candidate", candidate_id=candidate_id)
     try:
         invite = invites.reissue_invite(
             db(), candidate_id, days=current_app.config["INVITE_DAYS"], actor=g.user.username
         )
     except CandidateError as error:
         return render_template(
-            "invite/sent.html", title="No new link", deliveries=[], problems=[error.message]
+            "invite/sent.html", title="No new link", deliveries=[], refused=error.message, back=back
         )
-    return _sent(invites.InviteBatch(invited=[invite]), "New link made")
+    return _sent(invites.InviteBatch(invited=[invite]), "New link made", back)

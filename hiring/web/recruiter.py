@@ -17,8 +17,11 @@ from flask import (
 )
 
 from hiring import audit, decisions, exports, ranking
+from hiring.candidates import OPEN_STATUSES
 from hiring.errors import HiringError
 from hiring.web.access import roles_required
+from hiring.web.forms.invite import ReissueForm
+from hiring.web.invite import STAFF as INVITERS
 from hiring.web.forms.workspace import IdsForm, ListFilterForm, NoteForm, StatusForm
 from hiring.web.roles import role_or_404
 from hiring.webdb import db
@@ -126,6 +129,10 @@ def _candidate_page(candidate_id: int, status_form=None, note_form=None):
         notes=decisions.notes(db(), candidate_id),
         can_decide=detail.candidate["status"] in decisions.DECISION_STATUSES,
         has_report="reports.candidate_report" in current_app.view_functions,
+        reissue_form=ReissueForm()
+        if detail.candidate["status"] in OPEN_STATUSES and g.user.role in INVITERS
+        else None,
+        invite_days=current_app.config["INVITE_DAYS"],
     )
 
 

@@ -13,6 +13,7 @@ from flask import (
 )
 
 from hiring import cohorts, roles
+from hiring.questionnaires import QuestionnaireError
 from hiring.ranking import funnel_stages
 from hiring.web.access import roles_required
 from hiring.web.forms.workspace import ConfirmForm, ManagerForm, RoleForm, choices
@@ -38,6 +39,15 @@ def _manager_choices() -> list:
     )
 
 
+def _questionnaire_choices() -> tuple[list, list[str]]:
+    """Return the installed questionnaires as choices, and why none can be offered if broken."""
+    try:
+        bank = roles.questionnaire_bank()
+    except QuestionnaireError as error:
+        return [], error.problems
+    return choices((f"{i}@{v}", f"{q.title} (v{v})") for (i, v), q in bank.items()), []
+
+
 @bp.route("/")
 @roles_required(*STAFF)
 def index():
@@ -55,10 +65,7 @@ def index():
 def create():
     """Open a role: title, location, questionnaire, hiring profile and hiring manager."""
     form = RoleForm()
-    bank = roles.questionnaire_bank()
-    form.questionnaire.choices = choices(
-        (f"{i}@{v}", f"{q.title} (v{v})") for (i, v), q in bank.items()
-    )
+    form.questionnaire.choices, problems = _questionnaire_choices()
     form.profile.choices = choices(sorted({(p.id, p.title) for p in shipped_profiles().values()}))
     form.hiring_manager.choices = _manager_choices()
     if request.method == "POST" and form.validate():
@@ -79,9 +86,13 @@ def create():
             )
         except (roles.RoleError, cohorts.ManagerError) as error:
             form.title.errors = [*form.title.errors, error.message]
+        except QuestionnaireError as error:  # the file changed under a published version
+            form.questionnaire.errors = [*form.questionnaire.errors, *error.problems]
         else:
             flash(f"Role “{role['title']}” is open.", "success")
             return redirect(url_for("roles.detail", role_id=role["id"]))
+    if problems:
+        form.questionnaire.errors = [*form.questionnaire.errors, *problems]
     return render_template("roles/new.html", form=form)
 
 

@@ -1,0 +1,232 @@
+"""Commands to import incumbents, calibrate a role's model, manage its versions and re-score."""
+
+import json
+import math
+from pathlib import Path
+
+import click
+
+from hiring import calibration
+from hiring.db import get_db
+from hiring.errors import HiringError
+from hiring.incumbents import RULES, Criterion, IncumbentFileError
+from hiring.model import METHODS, ValidationReport
+from hiring.roles import get_role, get_role_by_slug
+
+
+def _app_db(ctx: click.Context, role_slug: str | None = None):
+    """Return the app, its database and (given a slug) the role."""
+    from hiring.cli import make_app
+
+    app = make_app(ctx)
+    db = get_db(app.config["DATABASE"])
+    return app, db, get_role_by_slug(db, role_slug) if role_slug is not None else None
+
+
+@click.group("incumbents")
+def incumbents_group() -> None:
+    """Import a role's incumbents (current employees with a performance outcome)."""
+
+
+@incumbents_group.command("import")
+@click.argument(
+    "csv_file", metavar="CSV", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--role", "role_slug", required=True, help="Role short name (see `hiring roles list`)."
+)
+@click.option("--outcome", default="high_performer", show_default=True, help="The success column.")
+@click.option(
+    "--rule",
+    type=click.Choice(RULES),
+    default="binary",
+    show_default=True,
+    help="binary: a yes/no column; threshold: KPI at or beyond --threshold; "
+    "top_share: the best --share of incumbents.",
+)
+@click.option("--threshold", type=float, default=None, help="KPI value that counts as success.")
+@click.option("--share", type=float, default=None, help="Share counted as success, e.g. 0.3.")
+@click.option("--lower-is-better", is_flag=True, help="Lower KPI values are better (handle time).")
+@click.option("--synthetic", is_flag=True, help="Label the rows synthetic (demo or test data).")
+@click.pass_context
+def incumbents_import(
+    ctx, csv_file, role_slug, outcome, rule, threshold, share, lower_is_better, synthetic
+) -> None:
+    """Replace the role's incumbents with those in CSV (format: profiles/README.md).
+
+    Every problem in the file is listed by line and column, and nothing is imported until
+    there are none. Demographic columns are never imported; each one present is named.
+    """
+    _app, db, role = _app_db(ctx, role_slug)
+    criterion = Criterion(outcome, rule, threshold, share, not lower_is_better)
+    try:
+        text = csv_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise HiringError(f"{csv_file} is not UTF-8 text; save it as CSV UTF-8.") from None
+    try:
+        result = calibration.import_incumbents(
+            db, role["id"], text, criterion, filename=csv_file.name, synthetic=synthetic
+        )
+    except IncumbentFileError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise HiringError(
+            f"{len(error.problems)} problems in the file; nothing was imported."
+        ) from None
+    for notice in result.notices:
+        click.echo(f"Notice: {notice}")
+    click.echo(
+        f"Imported {result.n} incumbents of {role['slug']} ({result.n_positive} high performers: "
+        f"{result.criterion}); replaced {result.replaced}."
+    )
+
+
+def _ci(values) -> str:
+    return f"95% CI {values[0]:.2f} to {values[1]:.2f}"
+
+
+def report_lines(report: ValidationReport) -> list[str]:
+    """Say the out-of-fold metrics of a report in plain lines."""
+    return [
+        f"Out-of-fold validation ({report.folds}-fold x {report.repeats} repeats); "
+        "none of these numbers is in-sample:",
+        f"  incumbents        {report.n}, {report.n_positive} high performers "
+        f"(base rate {report.base_rate:.1%})",
+        f"  AUC               {report.auc:.3f} ({_ci(report.auc_ci)})",
+        f"  Brier score       {report.brier:.3f} (base rate alone {report.brier_base:.3f}; "
+        f"skill {report.brier_skill:+.3f})",
+        f"  ECE               {report.ece:.3f}",
+        f"  calibration slope {report.calibration_slope:.2f} "
+        f"(intercept {report.calibration_intercept:+.2f}; 1 and 0 are ideal)",
+        f"  validity r        {report.validity:.3f} ({_ci(report.validity_ci)})",
+        *(f"Warning: {w}" for w in report.warnings),
+    ]
+
+
+def _plain(value):
+    """Make NaN JSON-safe (null)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@click.command("calibrate")
+@click.option("--role", "role_slug", required=True, help="Role short name.")
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default="logistic",
+    show_default=True,
+    help="logistic (the default, regularized) or boosting (rarely better below 500).",
+)
+@click.option(
+    "--repeats",
+    type=click.IntRange(1, 20),
+    default=None,
+    help="Cross-validation repeats (default 5 below 500 incumbents, else 3).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the version and report as JSON.")
+@click.option(
+    "--activate/--no-activate",
+    default=False,
+    show_default=True,
+    help="Make the new version the role's active model at once.",
+)
+@click.pass_context
+def calibrate(ctx, role_slug, method, repeats, as_json, activate) -> None:
+    """Fit the role's fit model on its incumbents and report its out-of-fold validity."""
+    app, db, role = _app_db(ctx, role_slug)
+    version = calibration.calibrate_role(
+        db, app.instance_path, role["id"], method=method, repeats=repeats
+    )
+    if activate:
+        version = calibration.activate_version(db, app.instance_path, version.id)
+    if as_json:
+        data = {"id": version.id, "label": version.label, "status": version.status}
+        click.echo(
+            json.dumps(
+                _plain({**data, "report": version.report.to_dict()}), indent=2, ensure_ascii=False
+            )
+        )
+        return
+    click.echo(f"Calibrated model {version.id}: {version.label} for role {role['slug']}.")
+    for line in report_lines(version.report):
+        click.echo(line)
+    if version.status == "active":
+        click.echo(
+            f"Active now. Re-score earlier candidates with: hiring rescore --role {role['slug']}"
+        )
+    else:
+        click.echo(f"Not active yet. Activate with: hiring models activate {version.id}")
+
+
+@click.group("models")
+def models_group() -> None:
+    """List, activate and suspend a role's model versions."""
+
+
+@models_group.command("list")
+@click.option("--role", "role_slug", required=True, help="Role short name.")
+@click.pass_context
+def models_list(ctx, role_slug) -> None:
+    """List the role's model versions, newest first, with their out-of-fold AUC."""
+    _app, db, role = _app_db(ctx, role_slug)
+    versions = calibration.list_versions(db, role["id"])
+    if not versions:
+        click.echo(f"No model versions for {role['slug']} yet. Run: hiring calibrate --role ...")
+    for v in versions:
+        r = v.report
+        evidence = "" if r.evidence_sufficient else "  insufficient evidence"
+        reason = f"  ({v.suspend_reason})" if v.status == "suspended" else ""
+        click.echo(
+            f"{v.id:>4}  {v.status:<9} {v.created_at[:10]}  AUC {r.auc:.3f} "
+            f"[{r.auc_ci[0]:.2f}, {r.auc_ci[1]:.2f}]  {v.label}{evidence}{reason}"
+        )
+
+
+@models_group.command("activate")
+@click.argument("version_id", metavar="ID", type=int)
+@click.pass_context
+def models_activate(ctx, version_id) -> None:
+    """Make model version ID its role's active model (candidates are scored with it)."""
+    app, db, _role = _app_db(ctx)
+    version = calibration.activate_version(db, app.instance_path, version_id)
+    click.echo(f"Model {version.id} ({version.label}) is active.")
+    if not version.report.evidence_sufficient:
+        click.echo("Warning: its evidence is insufficient, so no probability is shown.")
+
+
+@models_group.command("suspend")
+@click.argument("version_id", metavar="ID", type=int)
+@click.option("--reason", required=True, help="Why the version is stopped (kept in the audit log).")
+@click.pass_context
+def models_suspend(ctx, version_id, reason) -> None:
+    """Suspend model version ID for good: no candidate is scored with it any more."""
+    _app, db, _role = _app_db(ctx)
+    version = calibration.suspend_version(db, version_id, reason)
+    click.echo(f"Model {version.id} ({version.label}) is suspended.")
+    scored = calibration.scored_with(db, version.id)
+    if scored:
+        slug = get_role(db, version.role_id)["slug"]
+        click.echo(
+            f"{scored} stored results came from it; replace them: hiring rescore --role {slug}"
+        )
+
+
+@click.command("rescore")
+@click.option("--role", "role_slug", required=True, help="Role short name.")
+@click.pass_context
+def rescore(ctx, role_slug) -> None:
+    """Recompute the fit of the role's assessed candidates with its active model."""
+    app, db, role = _app_db(ctx, role_slug)
+    result = calibration.rescore_role(db, app.instance_path, role["id"])
+    used = (
+        f"model {result.version_id} ({result.label})"
+        if result.version_id
+        else "the hiring profile (no active model)"
+    )
+    click.echo(f"Re-scored {result.n} candidates of {role['slug']} with {used}.")

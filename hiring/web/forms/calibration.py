@@ -1,0 +1,55 @@
+"""Forms of the Validity page: incumbent upload with its success criterion, calibrate, suspend."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, FloatField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from hiring.model import METHODS
+from hiring.model_versions import MAX_REASON
+
+RULE_CHOICES = [
+    SelectChoice("binary", "Yes/no column (high performer or not)"),
+    SelectChoice("threshold", "Numeric KPI: success at or beyond a threshold"),
+    SelectChoice("top_share", "Numeric KPI: the best share of incumbents"),
+]
+
+
+class IncumbentUploadForm(FlaskForm):
+    """Upload an incumbent CSV and say who counts as a high performer."""
+
+    file = FileField(
+        "Incumbent CSV file", validators=[FileRequired(message="Choose a CSV file to upload.")]
+    )
+    outcome = StringField(
+        "Success column",
+        default="high_performer",
+        validators=[InputRequired(message="Name the column holding the outcome."), Length(max=100)],
+    )
+    rule = SelectField("Who counts as a high performer", choices=RULE_CHOICES, default="binary")
+    threshold = FloatField("Threshold (for the threshold rule)", validators=[Optional()])
+    share = FloatField(
+        "Share (for the top-share rule, e.g. 0.3 for the best 30%)",
+        validators=[Optional(), NumberRange(min=0.01, max=0.99)],
+    )
+    lower_is_better = BooleanField("Lower KPI values are better (e.g. handle time)")
+    synthetic = BooleanField("These are synthetic (demo or test) incumbents")
+
+
+class CalibrateForm(FlaskForm):
+    """Calibrate a new model version on the role's incumbents."""
+
+    method = SelectField(
+        "Model",
+        choices=[SelectChoice(m, m.title()) for m in METHODS],
+        default="logistic",
+    )
+
+
+class SuspendForm(FlaskForm):
+    """Suspend a model version for good, with the reason."""
+
+    reason = TextAreaField(
+        "Reason for suspending",
+        validators=[InputRequired(message="Say why."), Length(max=MAX_REASON)],
+    )

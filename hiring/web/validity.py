@@ -1,0 +1,200 @@
+"""The admin Validity page per role: the model's honest evidence, its versions, incumbent upload.
+
+Admins only. Every change (upload, calibrate, activate, suspend, re-score) is a POST form
+with a CSRF token and goes through a use case in :mod:`hiring.calibration`.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from hiring import calibration, roles
+from hiring.calibration_chart import calibration_chart, importance_chart
+from hiring.errors import HiringError
+from hiring.incumbents import Criterion, IncumbentFileError
+from hiring.validity import validity_view
+from hiring.web.access import roles_required
+from hiring.web.forms.calibration import CalibrateForm, IncumbentUploadForm, SuspendForm
+from hiring.web.forms.workspace import ConfirmForm
+from hiring.web.roles import role_or_404
+from hiring.webdb import db
+
+bp = Blueprint("validity", __name__, url_prefix="/admin/validity")
+T = TypeVar("T")
+
+
+def _page(role_id: int, version_id: int | None = None, upload=None, problems=(), status=200):
+    try:
+        view = validity_view(db(), role_id, version_id)
+    except HiringError:
+        abort(404)
+    html = render_template(
+        "validity/role.html",
+        view=view,
+        upload_form=upload or IncumbentUploadForm(),
+        problems=problems,
+        calibrate_form=CalibrateForm(),
+        suspend_form=SuspendForm(),
+        confirm_form=ConfirmForm(),
+        chart=calibration_chart,
+        importance_chart=importance_chart,
+    )
+    return html, status
+
+
+def _version_or_404(version_id: int) -> calibration.ModelVersion:
+    try:
+        return calibration.get_version(db(), version_id)
+    except HiringError:
+        abort(404)
+
+
+def _back(role_id: int, version_id: int | None = None):
+    return redirect(url_for("validity.role", role_id=role_id, version=version_id))
+
+
+@bp.route("/")
+@roles_required("admin")
+def index():
+    """List the roles, each with the model it uses."""
+    rows = [
+        (role, calibration.list_versions(db(), role["id"]))
+        for role in roles.list_roles(db(), include_closed=True)
+    ]
+    return render_template("validity/index.html", rows=rows)
+
+
+@bp.route("/<int:role_id>")
+@roles_required("admin")
+def role(role_id: int):
+    """Show the evidence of the active (or the chosen) model version of a role."""
+    return _page(role_id, request.args.get("version", type=int))
+
+
+@bp.route("/<int:role_id>/incumbents", methods=["POST"])
+@roles_required("admin")
+def upload(role_id: int):
+    """Replace the role's incumbents with an uploaded CSV; list every problem when it has any."""
+    role_or_404(role_id)
+    form = IncumbentUploadForm()
+    if not form.validate():
+        return _page(role_id, upload=form, status=400)
+    criterion = Criterion(
+        form.outcome.data.strip(), form.rule.data, form.threshold.data, form.share.data,
+        not form.lower_is_better.data,
+    )  # fmt: skip
+    try:
+        text = form.file.data.read().decode("utf-8-sig")
+        result = calibration.import_incumbents(
+            db(), role_id, text, criterion, filename=form.file.data.filename or "incumbents.csv",
+            actor=g.user.username, synthetic=form.synthetic.data,
+        )  # fmt: skip
+    except UnicodeDecodeError:
+        form.file.errors = ["The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."]
+        return _page(role_id, upload=form, status=400)
+    except IncumbentFileError as error:
+        return _page(role_id, upload=form, problems=error.problems, status=400)
+    except HiringError as error:
+        form.outcome.errors = [error.message]
+        return _page(role_id, upload=form, status=400)
+    for notice in result.notices:
+        flash(notice, "info")
+    flash(
+        f"Imported {result.n} incumbents ({result.n_positive} high performers: "
+        f"{result.criterion}); the {result.replaced} stored before were replaced.",
+        "success",
+    )
+    return _back(role_id)
+
+
+def _attempt(call: Callable[[], T], message: Callable[[T], str]) -> T | None:
+    """Run a use case; flash its success, or the user's error (then return None)."""
+    try:
+        result = call()
+    except HiringError as error:
+        flash(error.message, "error")
+        return None
+    flash(message(result), "success")
+    return result
+
+
+@bp.route("/<int:role_id>/calibrate", methods=["POST"])
+@roles_required("admin")
+def calibrate(role_id: int):
+    """Calibrate a new (not yet active) model version on the role's incumbents."""
+    role_or_404(role_id)
+    form = CalibrateForm()
+    if not form.validate():
+        abort(400)
+    version = _attempt(
+        lambda: calibration.calibrate_role(
+            db(), current_app.instance_path, role_id, method=form.method.data,
+            actor=g.user.username,
+        ),
+        lambda v: f"Calibrated {v.label}. Review it below before activating it.",
+    )  # fmt: skip
+    return _back(role_id, version.id if version else None)
+
+
+@bp.route("/versions/<int:version_id>/activate", methods=["POST"])
+@roles_required("admin")
+def activate(version_id: int):
+    """Make a version its role's active model."""
+    version = _version_or_404(version_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    _attempt(
+        lambda: calibration.activate_version(
+            db(), current_app.instance_path, version_id, actor=g.user.username
+        ),
+        lambda v: f"{v.label} is active. Re-score earlier candidates to use it.",
+    )
+    return _back(version.role_id, version_id)
+
+
+@bp.route("/versions/<int:version_id>/suspend", methods=["POST"])
+@roles_required("admin")
+def suspend(version_id: int):
+    """Suspend a version for good, with a reason."""
+    version = _version_or_404(version_id)
+    form = SuspendForm()
+    if not form.validate():
+        flash("Say why the version is suspended (at most 500 characters).", "error")
+        return _back(version.role_id, version_id)
+    _attempt(
+        lambda: calibration.suspend_version(
+            db(), version_id, form.reason.data, actor=g.user.username
+        ),
+        lambda v: f"{v.label} is suspended: no candidate is scored with it.",
+    )
+    return _back(version.role_id, version_id)
+
+
+@bp.route("/<int:role_id>/rescore", methods=["POST"])
+@roles_required("admin")
+def rescore(role_id: int):
+    """Recompute every stored fit of the role with its active model."""
+    role_or_404(role_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    _attempt(
+        lambda: calibration.rescore_role(
+            db(), current_app.instance_path, role_id, actor=g.user.username
+        ),
+        lambda r: (
+            f"Re-scored {r.n} candidates with "
+            f"{r.label or 'the hiring profile alone (no active model)'}."
+        ),
+    )
+    return _back(role_id)
