@@ -129,10 +129,11 @@ def test_onboarding_plan_lists_modules_by_phase_with_owners_and_days(rendered):
 
 @pytest.mark.slow
 def test_onboarding_plan_leaves_out_the_fit_probability(rendered):
-    _, pdfs = rendered
+    data, pdfs = rendered
     text = " ".join(pdf_pages(pdfs["onboarding"]))
     assert "64%" not in text and "52%" not in text
     assert "Profile band: Likely fit." in text
+    assert data.fit.band_meaning not in text  # it speaks of the probability and the base rate
 
 
 @pytest.mark.slow
