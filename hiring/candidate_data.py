@@ -128,7 +128,12 @@ def _answers(db: Database, candidate_id: int, questionnaire) -> list[dict[str, A
 
 
 def data_export(db: Database, candidate_id: int, *, report_url: str | None = None) -> dict:
-    """Return a copy of everything stored about the candidate, as JSON-able data."""
+    """Return a copy of everything stored about the candidate, as JSON-able data.
+
+    The status history carries the reason staff gave for each change (the decision form
+    tells them candidates may see it), never who made it. ``report_url`` is where the
+    candidate downloads their own PDF report; it is left out until there is a result.
+    """
     candidate = get_candidate(db, candidate_id)
     role = get_role(db, candidate["role_id"])
     questionnaire = role_questionnaire(role)
@@ -137,7 +142,10 @@ def data_export(db: Database, candidate_id: int, *, report_url: str | None = Non
     fit = json.loads(result["fit"]) if result and result["fit"] else None
     self_id = list(db["self_identification"].rows_where("candidate_id = ?", [candidate_id]))
     history = db["status_history"].rows_where(
-        "candidate_id = ?", [candidate_id], order_by="id", select="from_status, to_status, at"
+        "candidate_id = ?",
+        [candidate_id],
+        order_by="at, id",
+        select="from_status, to_status, at, coalesce(reason, '') AS reason",
     )
     return {
         "exported_at": now_iso(),
@@ -153,5 +161,5 @@ def data_export(db: Database, candidate_id: int, *, report_url: str | None = Non
         if fit is None
         else {"band": fit.get("band"), "strengths": fit.get("strengths"), "areas_to_develop": [g["feature_id"] for g in fit.get("onboarding_gaps", [])]},
         "self_identification": {k: v for k, v in self_id[0].items() if k != "candidate_id"} if self_id else None,
-        "report_pdf": report_url,
+        "report_pdf": report_url if result else None,
     }  # fmt: skip

@@ -66,7 +66,8 @@ SETTINGS: tuple[Setting, ...] = (
         "HIRING_RETENTION_DAYS",
         "RETENTION_DAYS",
         365,
-        "Days candidate data is kept after a final decision (`hiring purge`).",
+        "Days candidate data is kept after a final decision, an unfinished candidate's link "
+        "expiry or an undecided candidate's role closing (`hiring purge`).",
     ),
     Setting(
         "HIRING_REPORT_PAGE_SIZE",

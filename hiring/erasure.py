@@ -34,6 +34,7 @@ FILE_COLUMNS = ("path", "file", "file_name", "filename", "file_path")
 # A reader in the middle of a query keeps the write-ahead log busy; it is over in moments.
 CHECKPOINT_TRIES = 5
 CHECKPOINT_PAUSE = 0.2  # seconds between tries
+CHECKPOINT_WAIT_MS = 1000  # busy timeout of each try (TRUNCATE waits for readers that long)
 WAL_BUSY = (
     "The database stayed busy, so its write-ahead log was not emptied: erased data may "
     "remain in the -wal file beside it until the next erasure or purge, or until the app stops."
@@ -285,13 +286,18 @@ def checkpoint_wal(db: Database) -> bool:
     ``wal_checkpoint(TRUNCATE)`` answers (busy, log frames, checkpointed frames); busy means
     a reader still needed the log. That passes quickly, so try a few times before giving up.
     """
-    for attempt in range(CHECKPOINT_TRIES):
-        busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        if not busy:
-            return True
-        if attempt + 1 < CHECKPOINT_TRIES:
-            time.sleep(CHECKPOINT_PAUSE)
-    return False
+    previous = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute(f"PRAGMA busy_timeout = {min(int(previous), CHECKPOINT_WAIT_MS)}")
+    try:
+        for attempt in range(CHECKPOINT_TRIES):
+            busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return True
+            if attempt + 1 < CHECKPOINT_TRIES:
+                time.sleep(CHECKPOINT_PAUSE)
+        return False
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(previous)}")
 
 
 def erase_candidate(

@@ -116,3 +116,29 @@ def test_thank_you_page_links_to_my_data(client, people):
     _open(client, people["second"][1])
     done = client.get("/assessment/done").get_data(as_text=True)
     assert 'href="/my-data/"' in done
+
+
+def test_download_holds_the_decision_reasons_and_the_report_link(client, db, staff, people):
+    from hiring import decisions
+
+    cid, token = people["first"]
+    reason = "We needed someone free at weekends."
+    decisions.change_status(
+        db, cid, "rejected", user_id=staff["recruiter"].id, actor="recruiter", reason=reason
+    )
+    _open(client, token)
+    data = client.get("/my-data/download.json").get_json()
+    history = data["status_history"]
+    assert [h["to_status"] for h in history] == ["completed", "rejected"]
+    assert history[-1]["reason"] == reason
+    assert all(set(h) == {"from_status", "to_status", "at", "reason"} for h in history)
+    assert data["report_pdf"] == "http://localhost/my-data/report.pdf"
+
+
+def test_before_submitting_there_is_no_report_link(client, db):
+    from tests.candidate_support import invite
+
+    made = invite(db, make_role(db, title="Chat support"))
+    _open(client, made.token)
+    data = client.get("/my-data/download.json").get_json()
+    assert data["report_pdf"] is None and data["status_history"] == []

@@ -251,23 +251,28 @@ def test_a_busy_write_ahead_log_is_reported_not_raised(
     assert Path(app.config["DATABASE"] + "-wal").stat().st_size == 0
 
 
-def test_the_checkpoint_is_retried_while_busy(app, db, monkeypatch):
+def test_the_checkpoint_is_retried_while_busy(monkeypatch):
     from hiring import erasure
 
     answers = iter([(1, 5, 3), (1, 5, 4), (0, 0, 0)])
 
-    class Recorder:
-        calls = 0
+    class Connection:
+        """Answers "busy" twice, then succeeds; records every statement."""
+
+        def __init__(self):
+            self.sql = []
 
         def execute(self, sql):
-            assert sql == "PRAGMA wal_checkpoint(TRUNCATE)"
-            self.calls += 1
-            return type("Cursor", (), {"fetchone": lambda _self: next(answers)})()
+            self.sql.append(sql)
+            row = next(answers) if "wal_checkpoint" in sql else (10_000,)
+            return type("Cursor", (), {"fetchone": lambda _self: row})()
 
     monkeypatch.setattr(erasure, "CHECKPOINT_PAUSE", 0.0)
-    recorder = Recorder()
-    assert erasure.checkpoint_wal(recorder) is True
-    assert recorder.calls == 3
+    connection = Connection()
+    assert erasure.checkpoint_wal(connection) is True
+    assert connection.sql.count("PRAGMA wal_checkpoint(TRUNCATE)") == 3
+    assert connection.sql[1] == f"PRAGMA busy_timeout = {erasure.CHECKPOINT_WAIT_MS}"
+    assert connection.sql[-1] == "PRAGMA busy_timeout = 10000"  # the connection's own again
 
 
 def test_admin_is_told_when_the_log_stays_busy(client, auth, db, two_candidates, busy_reader):

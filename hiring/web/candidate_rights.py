@@ -8,7 +8,7 @@ candidate can only ever reach their own data.
 import json
 from datetime import date
 
-from flask import Blueprint, Response, g, render_template
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
 from hiring import audit
 from hiring.candidate_data import data_export, explain
@@ -46,7 +46,9 @@ def overview():
 def download():
     """Download a copy of everything stored about the candidate."""
     candidate = g.candidate
-    data = data_export(db(), candidate["id"])
+    base = current_app.config.get("BASE_URL") or request.host_url  # as in the invite links
+    report_url = base.rstrip("/") + url_for("candidate_rights.report")
+    data = data_export(db(), candidate["id"], report_url=report_url)
     audit.record(db(), "candidate", "candidate.data_download", "candidate", candidate["id"])
     filename = f"my-assessment-data-{date.today().isoformat()}.json"
     return Response(

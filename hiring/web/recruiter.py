@@ -21,8 +21,8 @@ from hiring.candidates import OPEN_STATUSES
 from hiring.errors import HiringError
 from hiring.web.access import roles_required
 from hiring.web.forms.invite import ReissueForm
-from hiring.web.invite import STAFF as INVITERS
 from hiring.web.forms.workspace import IdsForm, ListFilterForm, NoteForm, StatusForm
+from hiring.web.invite import STAFF as INVITERS
 from hiring.web.roles import role_or_404
 from hiring.webdb import db
 from hiring.workspace import NotFound, candidate_detail, compare, feature_names
