@@ -162,7 +162,13 @@ def model_label(db: Database, model_version_id: int | None) -> str:
     if not model_version_id:
         return ""
     rows = list(db["model_versions"].rows_where("id = ?", [model_version_id]))
-    return rows[0]["label"] if rows else ""
+    if not rows:
+        return ""
+    row = rows[0]
+    if row["status"] == "suspended":  # a stored fit from a stopped model must say so
+        since = (row.get("suspended_at") or "")[:10]
+        return f"{row['label']} (suspended {since}; re-score to replace this fit)"
+    return row["label"]
 
 
 def role_model_label(db: Database, role: dict) -> str:

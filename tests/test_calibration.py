@@ -13,6 +13,7 @@ from hiring import calibration
 from hiring.incumbents import Criterion, IncumbentFileError
 from hiring.model import InsufficientDataError
 from hiring.model_files import ModelFileError, data_hash
+from hiring.workspace import candidate_detail
 
 HIGH = Criterion("high_performer")
 
@@ -122,6 +123,15 @@ def test_activation_makes_one_active_version_and_submissions_use_it(app, db):
     calibration.activate_version(db, _instance(app), second.id, actor="test")
     assert calibration.get_version(db, first.id).status == "retired"
     assert [v.status for v in calibration.list_versions(db, role["id"])] == ["active", "retired"]
+
+
+def test_fits_from_a_suspended_version_say_so_until_rescored(app, db):
+    role, version = calibrated_role(app, db)
+    scored, _ = assessed_candidate(app, db, role, "Kim Example", "kim@example.test")
+    assert db["results"].get(scored)["model_version_id"] == version.id
+    calibration.suspend_version(db, version.id, "Under review", actor="alex")
+    label = candidate_detail(db, scored).model_label
+    assert label.startswith(version.label) and "suspended" in label and "re-score" in label
 
 
 def test_a_suspended_version_never_scores_a_candidate_again(app, db):
