@@ -36,3 +36,36 @@ def test_wheel_contains_templates_questionnaires_profiles_and_static(tmp_path):
     expected |= {f"hiring/_data/profiles/{p.name}" for p in (ROOT / "profiles").glob("*.yaml")}
     assert expected <= names
     assert any(name.startswith("hiring/_data/questionnaires/") for name in names)
+
+
+@pytest.mark.slow
+def test_the_unpacked_wheel_builds_a_demo_without_the_checkout(tmp_path):
+    """What ``pip install .`` gives: the package alone, found before the editable checkout."""
+    built = tmp_path / "wheel"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(built), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = built.glob("frontline_fit-*.whl")
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = (
+        "import hiring, hiring.paths as p; print(hiring.__file__); print(p.data_dir('templates'))"
+    )
+    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    where = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert where.returncode == 0, where.stderr
+    assert all(line.startswith(str(site)) for line in where.stdout.split()), where.stdout
+    demo = subprocess.run(
+        [sys.executable, "-m", "hiring", "demo", "--no-serve", "--folder", str(tmp_path / "demo")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert demo.returncode == 0, demo.stderr[-2000:]
+    assert "Demo accounts" in demo.stdout and (tmp_path / "demo" / "hiring.sqlite3").exists()
