@@ -389,3 +389,19 @@ def m0007_calibration_lifecycle(db: Database) -> None:
     db["incumbent_imports"].create_index(["role_id", "id"])
     for column in ("activated_at", "suspended_at", "suspended_by", "suspend_reason"):
         db["model_versions"].add_column(column, str)
+
+
+@MIGRATIONS(name="0008_staff_sessions")
+def m0008_staff_sessions(db: Database) -> None:
+    """Server-side records of staff sign-ins, so that signing out ends a session for good.
+
+    The session cookie is signed but would otherwise stay valid after sign-out if copied;
+    each sign-in now has a row keyed by the SHA-256 of a random id kept in the cookie, and a
+    request is signed in only while that row exists and has not ended.
+    """
+    db["staff_sessions"].create(
+        {"id_hash": str, "user_id": int, "started_at": str, "ended_at": str},
+        pk="id_hash",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["staff_sessions"].create_index(["user_id"])

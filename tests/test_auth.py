@@ -85,6 +85,18 @@ def test_logout_ends_the_session(auth, client):
     assert client.get("/").status_code == 302
 
 
+def test_a_cookie_copied_before_logout_no_longer_signs_in(app, auth, client, db):
+    auth.login("admin")
+    name = app.config["SESSION_COOKIE_NAME"]
+    copied = client.get_cookie(name).value
+    auth.logout()
+    thief = app.test_client()
+    thief.set_cookie(name, copied)
+    assert thief.get("/").status_code == 302  # sent to sign in: the session ended on the server
+    assert db["staff_sessions"].count_where("ended_at IS NOT NULL") == 1
+    assert copied not in str(list(db["staff_sessions"].rows))  # only a hash is stored
+
+
 def test_password_change_requires_current_password_and_signs_out_elsewhere(
     app, auth, client, staff
 ):

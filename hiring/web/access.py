@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 
+from hiring import staff_sessions
 from hiring.accounts import User
 from hiring.webdb import db
 
@@ -14,14 +15,19 @@ def load_user() -> None:
     """Put the signed-in staff member in ``g.user``; end stale sessions.
 
     A session carries the password-change stamp; changing a password, role or
-    active flag changes the stamp, which signs out every other session.
+    active flag changes the stamp, which signs out every other session. It also carries
+    the id of its server-side record, which signing out ends.
     """
     g.user = None
     user_id = session.get("user_id")
     if user_id is None:
         return
     rows = list(db()["users"].rows_where("id = ? and active = 1", [user_id]))
-    if not rows or rows[0]["password_changed_at"] != session.get("stamp"):
+    if (
+        not rows
+        or rows[0]["password_changed_at"] != session.get("stamp")
+        or not staff_sessions.session_is_live(db(), session.get("sid"), user_id)
+    ):
         session.clear()
         return
     g.user = User.from_row(rows[0])

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
-from hiring import accounts
+from hiring import accounts, staff_sessions
 from hiring.passwords import verify_password
 from hiring.web.access import login_required
 from hiring.web.forms.auth import LoginForm, PasswordChangeForm
@@ -40,6 +40,7 @@ def login():
             session.clear()  # a new session at sign-in: nothing carries over
             session["user_id"] = user.id
             session["stamp"] = user.password_changed_at
+            session["sid"] = staff_sessions.start_session(db(), user.id)
             flash(f"Welcome, {user.display_name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -47,7 +48,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """End the session."""
+    """End the session, on the server too, so that a copied cookie stops working."""
+    staff_sessions.end_session(db(), session.get("sid"))
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
