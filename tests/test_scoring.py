@@ -259,3 +259,63 @@ def naive_scores(q, answers: np.ndarray) -> list[float]:
 def test_vectorised_scores_equal_a_naive_loop_over_the_rules(matrix):
     expected = np.array([naive_scores(TINY, r) for r in matrix])
     np.testing.assert_allclose(score_matrix(TINY, matrix).features, expected, equal_nan=True)
+
+
+WETCO = load_questionnaire(Path(__file__).parents[1] / "questionnaires" / "wetco-service-v1.yaml")
+
+
+def plain_scores(q, responses: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features, scale counts and competency counts with plain numpy, one score at a time."""
+    points, features, scale_n, comp_n = q.response_scale.points, [], [], []
+    for scale in q.scales:
+        items = q.scale_items(scale.id)
+        x = responses[:, [q.item_ids.index(i.id) for i in items]]
+        x = np.where([i.keyed < 0 for i in items], points + 1 - x, x)
+        n = (~np.isnan(x)).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            features.append(np.where(n >= scale.min_answered, np.nansum(x, axis=1) / n, np.nan))
+        scale_n.append(n)
+    scenario_scores = {}
+    for item in q.sjt_items:
+        keys = np.array([o.effectiveness for o in item.options], dtype=float)
+        rescaled = (keys - keys.min()) / (keys.max() - keys.min()) * 100
+        answer = responses[:, q.item_ids.index(item.id)]
+        chosen = np.nan_to_num(answer, nan=1).astype(int) - 1
+        scenario_scores[item.id] = np.where(np.isnan(answer), np.nan, rescaled[chosen])
+    groups = [(c.min_answered, q.competency_items(c.id)) for c in q.competencies]
+    groups.append((math.ceil(len(q.sjt_items) / 2), q.sjt_items))  # the SJT total
+    for minimum, items in groups:
+        x = np.column_stack([scenario_scores[i.id] for i in items])
+        n = (~np.isnan(x)).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            features.append(np.where(n >= minimum, np.nansum(x, axis=1) / n, np.nan))
+        comp_n.append(n)
+    return np.column_stack(features), np.column_stack(scale_n), np.column_stack(comp_n[:-1])
+
+
+@pytest.mark.parametrize("blank_share", [0.0, 0.1])
+def test_blocked_scoring_equals_a_plain_reference_on_random_data(blank_share):
+    """Several blocks of the shipped questionnaire: the first complete, later ones with blanks."""
+    rng = np.random.default_rng(11)
+    highest = np.array(
+        [len(WETCO.sjt_by_id[i].options) if i in WETCO.sjt_by_id else 5 for i in WETCO.item_ids]
+    )
+    n = 3 * scoring.CHUNK_ROWS + 17
+    matrix = (1 + rng.integers(0, 60, (n, len(highest))) % highest).astype(float)
+    blanks = rng.random(matrix.shape) < blank_share
+    blanks[: scoring.CHUNK_ROWS] = False
+    matrix[blanks] = np.nan
+    table = score_matrix(WETCO, matrix)
+    features, scale_n, comp_n = plain_scores(WETCO, matrix)
+    np.testing.assert_allclose(
+        np.column_stack([table.features, table.sjt_total]), features, rtol=1e-12, equal_nan=True
+    )
+    np.testing.assert_array_equal(table.scale_answered, scale_n)
+    np.testing.assert_array_equal(table.competency_answered, comp_n)
+    if blank_share:
+        assert np.isnan(table.scales).any() and not np.isnan(table.scales).all()
+
+
+def test_scoring_the_same_questionnaire_again_reuses_its_plan():
+    assert scoring._plan(WETCO) is scoring._plan(WETCO)
+    assert scoring._plan(TINY) is not scoring._plan(WETCO)
