@@ -19,7 +19,7 @@ from hiring.reports import (
     render_report,
     report_html,
 )
-from hiring.reports.charts import chart_legend, score_chart
+from hiring.reports.charts import FIGURE_EM, TICK_SIZE, chart_legend, score_chart
 from hiring.reports.render import default_worker, ordinal
 from hiring.reports.sample import GAPS, sample_report
 from hiring.reports.sample import SCALES as SAMPLE_SCALES
@@ -162,15 +162,19 @@ def test_page_size_is_a4_or_letter(rendered):
 
 @pytest.mark.slow
 def test_charts_are_vectors_not_images(rendered):
-    _, pdfs = rendered
+    data, pdfs = rendered
     reader = PdfReader(BytesIO(pdfs["fit"]))
     kinds = [
         xobject.get_object().get("/Subtype")
         for page in reader.pages
         for xobject in (page["/Resources"].get("/XObject") or {}).values()
     ]
-    assert kinds.count("/Form") >= 2  # one vector drawing per chart
     assert "/Image" not in kinds
+    # Each target band is a path filled in the band colour (#cfe8e6) in the page content.
+    content = "".join(page.get_contents().get_data().decode("latin-1") for page in reader.pages)
+    runs = [run.split("\nQ\n", 1)[0] for run in content.split("0.811765 0.909804 0.901961 rg\n")]
+    band_paths = [run for run in runs[1:] if "BT" not in run and run.endswith("\nh\nf")]
+    assert len(band_paths) == len(data.scales) + len(data.competencies)
 
 
 @pytest.mark.slow
@@ -257,6 +261,30 @@ def chart_svg(markup: str) -> ET.Element:
     return ET.fromstring(base64.b64decode(encoded))
 
 
+def tick_label_centres(svg: ET.Element) -> dict[str, float]:
+    """Map each one-letter tick label of a chart to the x of its centre."""
+    (label,) = svg.iter(f"{SVG}text")
+    lefts = [float(x) for x in label.get("x").split()]
+    return {
+        char: left + FIGURE_EM * TICK_SIZE / 2 for char, left in zip(label.text, lefts, strict=True)
+    }
+
+
+def test_chart_centres_numbers_of_several_letters_under_their_ticks():
+    bars = [ScoreBar("l", "Listening", 70.0, 60.0, 80.0, None, 0, 100)]
+    svg = chart_svg(str(score_chart(bars, title="T", axis_label="A", ticks=[0, 50, 100])))
+    (label,) = svg.iter(f"{SVG}text")
+    lefts = [float(x) for x in label.get("x").split()]
+    width = FIGURE_EM * TICK_SIZE
+    assert label.text == "050100" and len(lefts) == 6
+    # Every letter follows the one before it, and each number's middle is its tick.
+    assert lefts[2] - lefts[1] == pytest.approx(width, abs=0.1)
+    assert lefts[5] - lefts[4] == pytest.approx(width, abs=0.1)
+    grid = [float(x) for x in re.findall(r"M(\d+) 0V", svg.find(f"{SVG}path").get("d"))]
+    centres = [lefts[0] + width / 2, lefts[1] + width, lefts[3] + 1.5 * width]
+    assert centres == pytest.approx(grid, abs=0.1)
+
+
 def test_chart_places_scores_on_the_axis_and_escapes_names():
     bars = [
         ScoreBar("a", "<script>x</script> & Co", 1.0, 2.0, 4.0, 1.5, 1, 5),
@@ -270,11 +298,11 @@ def test_chart_places_scores_on_the_axis_and_escapes_names():
     assert "Middle\t<b>3.0</b> <span>target 2.0–4.0</span>" in markup
     assert "Missing\t<b>–</b> <span>not scored · target 2.0–4.0</span>" in markup
     svg = chart_svg(markup)
-    ticks = {t.get("x") for t in svg.iter(f"{SVG}text")}
-    dots = [c.get("cx") for c in svg.iter(f"{SVG}circle")]
+    dots = [float(c.get("cx")) for c in svg.iter(f"{SVG}circle")]
     assert len(dots) == 3  # the unscored row has no marker
     # Scores 1, 3, 5 sit exactly over the tick labels 1, 3, 5, in row order.
-    assert set(dots) == ticks and dots == sorted(dots, key=float)
+    centres = tick_label_centres(svg)
+    assert centres == pytest.approx({"1": dots[0], "3": dots[1], "5": dots[2]}, abs=0.1)
     rows = [float(c.get("cy")) for c in svg.iter(f"{SVG}circle")]
     assert rows == sorted(rows) and len(set(rows)) == 3
 

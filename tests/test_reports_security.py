@@ -93,7 +93,8 @@ def hostile_report(sentinel: Path, port: int):
     p = payloads(sentinel, port)
     joined = " ".join(p)
     module = Module("m1", p[5], p[6], 2, p[7], 30)
-    gaps = (Gap(p[0], 1.2, 0.4, 0.48, module, (p[8],), (p[9],)),)
+    # The manager's plan shows coaching questions, not probes: both carry the last payload.
+    gaps = (Gap(p[0], 1.2, 0.4, 0.48, module, (p[8], p[9]), (p[9],)),)
     return sample_report(
         candidate_name=p[0],
         candidate_ref=p[3],

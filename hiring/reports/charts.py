@@ -22,6 +22,9 @@ ROW_H = round(ROW_MM * 10)
 AXIS_H = round(AXIS_MM * 10)
 PAD = 30  # room for a marker at either end of the scale
 LABEL_CHARS = 30
+TICK_SIZE = 26  # tick numbers' font size in user units
+# Advance widths in em of DejaVu Sans, the report's font: its figures are tabular, 1303/2048 em.
+FIGURE_EM, MINUS_EM = 1303 / 2048, 739 / 2048
 LINE, AXIS, ACCENT, BAND, SHORT, MINIMUM = (
     "#c9d2da",
     "#8795a1",
@@ -48,6 +51,33 @@ def _x(value: float, low: float, high: float) -> float:
     return PAD + share * (WIDTH - 2 * PAD)
 
 
+def _advance(char: str) -> float:
+    """Return the width of one letter of a tick number, in user units."""
+    return TICK_SIZE * (MINUS_EM if char == "-" else FIGURE_EM)
+
+
+def _tick_numbers(xs: Sequence[int], ticks: Sequence[float], baseline: int) -> str:
+    """Write every tick number, centred under its grid line, as one ``<text>`` of placed letters.
+
+    WeasyPrint draws SVG text a letter at a time whatever the markup, and each
+    ``<text>`` element costs more again than its letters (with ``text-anchor``
+    also a group of its own), so one element carries all the numbers with an x
+    position for every letter, centred here from the font's advance widths.
+    """
+    positions, letters = [], []
+    for x, tick in zip(xs, ticks, strict=True):
+        label = _num(tick, 0)
+        left = x - sum(map(_advance, label)) / 2
+        for char in label:
+            positions.append(f"{left:.1f}")
+            letters.append(char)
+            left += _advance(char)
+    return (
+        f'<text x="{" ".join(positions)}" y="{baseline}" font-family="DejaVu Sans, sans-serif" '
+        f'font-size="{TICK_SIZE}" fill="#56626e">{"".join(letters)}</text>'
+    )
+
+
 def _svg(bars: Sequence[ScoreBar], ticks: Sequence[float], title: str) -> str:
     """Draw grid, target bands, minimums, score markers and the axis in one small SVG.
 
@@ -59,9 +89,6 @@ def _svg(bars: Sequence[ScoreBar], ticks: Sequence[float], title: str) -> str:
     height = plot_h + AXIS_H
     xs = [round(_x(tick, lo, hi)) for tick in ticks]
     grid = "".join(f"M{x} 0V{plot_h + 10}" for x in xs)
-    numbers = "".join(
-        f'<text x="{x}">{_num(tick, 0)}</text>' for x, tick in zip(xs, ticks, strict=True)
-    )
     bands, minimums, dots = [], [], []
     for index, bar in enumerate(bars):
         top = index * ROW_H
@@ -79,7 +106,7 @@ def _svg(bars: Sequence[ScoreBar], ticks: Sequence[float], title: str) -> str:
     parts = [
         f'<path d="{grid}" stroke="{LINE}" stroke-width="2"/>',
         f'<path d="M{PAD} {plot_h}H{WIDTH - PAD}" stroke="{AXIS}" stroke-width="3"/>',
-        f'<g text-anchor="middle" font-size="26" fill="#56626e" transform="translate(0 {plot_h + 40})">{numbers}</g>',
+        _tick_numbers(xs, ticks, plot_h + 40),
         f'<g fill="{BAND}">{"".join(bands)}</g>',
     ]
     if minimums:
