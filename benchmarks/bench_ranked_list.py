@@ -4,9 +4,12 @@ Run ``python benchmarks/bench_ranked_list.py [--n 100000] [--repeat 30]``. It bu
 temporary instance, bulk-inserts ``n`` synthetic candidates into one role (plus a smaller
 second role), then for a set of filter and sort combinations times (a) the whole page request
 through the Flask test client, signed in as a recruiter, and (b) the bare indexed SQLite
-query behind the page (the keyset SELECT of one page), in the same run, taking turns. It
-prints p50/p95 of both and the ratio of the p95s. The target is a page p95 under 50 ms on a
-2-core machine; the ratio is what compares across machines.
+query behind the page (for a search, sizing it up, then the keyset SELECT of one page), in
+the same run, taking turns. It prints p50/p95 of both for each case with that case's ratio
+of the p95s, then the worst case, then all cases pooled. The target is a page p95 under
+50 ms for every case on a 2-core machine (the exit status is 1 when any case misses it);
+the ratios are what compare across machines. A pooled ratio hides the cases where the page
+costs many times its query, so read the per-case ones.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from urllib.parse import urlencode
 
 from hiring import accounts, create_app
 from hiring.db import close_all, get_db
-from hiring.ranking import ListFilters, _select, encode_token
+from hiring.ranking import ListFilters, _select, decode_token, encode_token, ranked_page
 
 TARGET_P95_MS = 50.0
 FIRST = ("Ana", "Ben", "Chloe", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jo", "Kai", "Lena")
@@ -52,6 +55,10 @@ CASES: list[tuple[str, dict]] = [
     ("search 'smith', newest", {"q": "smith", "sort": "newest"}),
     ("search 'ana smith', hired", {"q": "ana smith", "status": "hired"}),
     ("search 'example' (every row)", {"q": "example"}),
+    ("search 'example', hired", {"q": "example", "status": "hired"}),
+    ("search 'example', page 2", {"q": "example", "next": 1}),
+    ("search 'example', flagged, name", {"q": "example", "flags": "flagged", "sort": "name"}),
+    ("search matching no one", {"q": "nobody"}),
     ("offered, strong, flagged, oldest", {"status": "offered", "band": "strong",
                                           "flags": "flagged", "sort": "oldest"}),
     ("deep page (page 1,000 of fit)", {"deep": 1}),
@@ -136,6 +143,31 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f}ms"
+
+
+def case_line(label: str, page: list[float], sql: list[float]) -> str:
+    """One case: page and bare-query p50/p95, and the ratio of the p95s."""
+    page_p95, sql_p95 = percentile(page, 95), percentile(sql, 95)
+    return (
+        f"{label:<36} {ms(statistics.median(page))} {ms(page_p95)} "
+        f"{ms(statistics.median(sql))} {ms(sql_p95)} {page_p95 / sql_p95:7.1f}x"
+    )
+
+
+def position_for(db, params: dict, f: ListFilters) -> tuple[bool, object, int] | None:
+    """Turn a case's "deep" or "next" entry into a page token in ``params`` and its position."""
+    if params.pop("deep", None):
+        position = deep_position(db, 50 * 1000)
+        params["page"] = encode_token("fit", *position)
+        return position
+    if params.pop("next", None):
+        params["page"] = ranked_page(db, 1, f).next_token
+        return decode_token(params["page"], f.sort)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="candidates in the role")
@@ -144,16 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         app, db = build(Path(folder), args.n)
         client = login(app)
-        page_all, sql_all = [], []
-        print(f"\n{'case':<36} {'page p50':>9} {'page p95':>9} {'SQL p50':>8} {'SQL p95':>8}")
+        results: list[tuple[str, list[float], list[float]]] = []
+        header = ("case", "page p50", "page p95", "SQL p50", "SQL p95", "ratio")
+        print(f"\n{header[0]:<36} {header[1]:>9} {header[2]:>9} {header[3]:>9} "
+              f"{header[4]:>9} {header[5]:>8}")  # fmt: skip
         for label, params in CASES:
             params = dict(params)
-            position = None
-            if params.pop("deep", None):
-                position = deep_position(db, 50 * 1000)
-                params["page"] = encode_token("fit", *position)
-            url = "/roles/1/candidates?" + urlencode(params)
             f = filters_of(params)
+            position = position_for(db, params, f)
+            url = "/roles/1/candidates?" + urlencode(params)
             client.get(url)  # warm up caches once, as a live server would be
             page_times, sql_times = [], []
             for _ in range(args.repeat):
@@ -164,21 +195,20 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 _select(db, 1, f, 51, position)
                 sql_times.append(time.perf_counter() - started)
-            page_all += page_times
-            sql_all += sql_times
-            print(
-                f"{label:<36} {statistics.median(page_times) * 1000:8.1f}ms "
-                f"{percentile(page_times, 95) * 1000:8.1f}ms "
-                f"{statistics.median(sql_times) * 1000:7.2f}ms "
-                f"{percentile(sql_times, 95) * 1000:7.2f}ms"
-            )
-        page_p95, sql_p95 = percentile(page_all, 95) * 1000, percentile(sql_all, 95) * 1000
-        print(f"\nAll cases: page p50 {statistics.median(page_all) * 1000:.1f} ms, "
-              f"p95 {page_p95:.1f} ms (target < {TARGET_P95_MS:.0f} ms); bare query p50 "
-              f"{statistics.median(sql_all) * 1000:.2f} ms, p95 {sql_p95:.2f} ms")  # fmt: skip
-        print(f"Ratio page p95 / bare query p95: {page_p95 / sql_p95:.1f}x")
+            results.append((label, page_times, sql_times))
+            print(case_line(label, page_times, sql_times))
+        worst = max(results, key=lambda result: percentile(result[1], 95))
+        print(f"\nWorst case (target: page p95 < {TARGET_P95_MS:.0f} ms in every case):")
+        print(case_line(*worst))
+        page_all = [t for _, page, _ in results for t in page]
+        sql_all = [t for _, _, sql in results for t in sql]
+        page_p95, sql_p95 = percentile(page_all, 95), percentile(sql_all, 95)
+        print(f"All cases pooled: page p50 {statistics.median(page_all) * 1000:.1f} ms, "
+              f"p95 {page_p95 * 1000:.1f} ms; bare query p50 "
+              f"{statistics.median(sql_all) * 1000:.2f} ms, p95 {sql_p95 * 1000:.2f} ms; "
+              f"ratio of the p95s {page_p95 / sql_p95:.1f}x")  # fmt: skip
         close_all()
-    return 0 if page_p95 < TARGET_P95_MS else 1
+    return 0 if percentile(worst[1], 95) * 1000 < TARGET_P95_MS else 1
 
 
 if __name__ == "__main__":

@@ -3,18 +3,32 @@
 Every sort is an indexed, never-NULL expression (migration 0004) followed by the id as a
 tie-break, so a page is found by seeking to ``(sort value, id)`` of the last row shown
 rather than by skipping rows with OFFSET; not-yet-scored candidates sort last by fit.
-Name and e-mail search goes through an FTS5 index (every word a prefix): measured at 100,000
-candidates it stays within a few milliseconds, and it finds surnames, which a prefix match
-on the whole name would not.
+Name and e-mail search goes through an FTS5 index (every word a prefix), which finds
+surnames, which a prefix match on the whole name would not.
+
+A search is read one of three ways (``search_plan``). When the other filters leave at most
+``FEW_ROWS`` rows, one query reads the search's matches, looks each one up, and both sorts
+and counts those that pass. Otherwise a first look reads up to ``NARROW_SEARCH + 1``
+matches. A narrow search (no more matches than that) has them read, looked up and sorted,
+and the first look has counted them. A broad one walks the sort index, keeping the rows in
+its set of matches, and stops at the page's last row; it is counted from its matches up to
+``COUNT_CAP``, often already by the first look. Walking the sort index for a few scattered
+matches would read most of it, sorting a broad search's matches would sort most of the
+role, and no count tests every row of a role against a search.
+
+The role funnel counts everyone in every stage they reached: their status now, and, from
+the status history, a later stage they had reached before moving back (shortlisted, then
+rejected).
 """
 
 import base64
 import binascii
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from sqlite_utils import Database
 
@@ -33,6 +47,14 @@ STATUSES = (
 FLAG_FILTERS = ("flagged", "clean")
 PAGE_SIZE = 50
 COUNT_CAP = 1_000  # a date or search filter's count stops here and says "1,000+"
+# Measured at 100,000 candidates (benchmarks/bench_ranked_list.py): reading a search's matches
+# and sorting them costs what walking the sort index does near 2,000 matches; a search
+# matching nothing takes 0.3 ms from its matches and 16 ms by the walk, one matching 8,700
+# rows 11 ms and 3 ms.
+NARROW_SEARCH = 2_000
+# A search whose other filters leave at most this many rows is sorted and counted in one pass
+# over its matches: counting until COUNT_CAP of them pass would read most of them anyway.
+FEW_ROWS = 5_000
 
 
 @dataclass(frozen=True)
@@ -108,7 +130,58 @@ def search_query(text: str) -> str:
     return " ".join(f'"{word}"*' for word in words)
 
 
-def _where(role_id: int, filters: ListFilters) -> tuple[list[str], list[object]]:
+@dataclass(frozen=True)
+class Search:
+    """How a search's page and count are read (see the module docstring)."""
+
+    query: str
+    from_matches: bool  # read the matches and sort them, rather than walk the sort index
+    count: tuple[int, bool] | None = None  # the list's count, when the first look settled it
+    count_on_page: bool = False  # few rows pass the other filters: the page query counts too
+
+
+_MATCHES = "SELECT rowid FROM candidates_fts WHERE candidates_fts MATCH ?"
+# CROSS JOIN makes SQLite read a search's matches first and look each candidate up by id
+_MATCHED = "(SELECT rowid AS hit FROM candidates_fts WHERE candidates_fts MATCH ? LIMIT ?)"
+_MATCHED_CANDIDATES = f"{_MATCHED} AS hits CROSS JOIN candidates ON id = hit"
+
+
+def _fts_query(text: str) -> str:
+    query = search_query(text)
+    if not query:
+        raise ListError("Search for a name or e-mail address with letters or digits.")
+    return query
+
+
+def search_plan(db: Database, role_id: int, filters: ListFilters) -> Search | None:
+    """Decide how to read a filter's search (None without one).
+
+    When the other filters leave at most FEW_ROWS rows, the page query reads the matches
+    and counts the ones that pass. Otherwise a first look reads up to NARROW_SEARCH + 1
+    matches and checks them against the filters: fewer than that is a narrow search, counted
+    exactly; more than COUNT_CAP of them passing settles the count at "COUNT_CAP+".
+    """
+    if not filters.search:
+        return None
+    query = _fts_query(filters.search)
+    if _count_filtered(db, role_id, filters, FEW_ROWS + 1) <= FEW_ROWS:
+        return Search(query, from_matches=True, count_on_page=True)
+    clauses, params = _where(role_id, filters)
+    sql = (
+        f"SELECT count(*) AS seen, coalesce(sum({' AND '.join(clauses)}), 0) AS passed "  # noqa: S608 (fixed fragments; values are parameters)
+        f"FROM {_MATCHED_CANDIDATES}"
+    )
+    look = next(iter(db.query(sql, [*params, query, NARROW_SEARCH + 1])))
+    narrow = look["seen"] <= NARROW_SEARCH
+    settled = narrow or look["passed"] > COUNT_CAP
+    return Search(query, narrow, _capped(look["passed"]) if settled else None)
+
+
+def _where(
+    role_id: int, filters: ListFilters, in_matches: str | None = None
+) -> tuple[list[str], list[object]]:
+    """WHERE terms of every filter but the search, and membership of ``in_matches``'s set of
+    matches if given (else a search is applied by reading its matches, see ``_source``)."""
     clauses, params = ["role_id = ?"], [role_id]
     if filters.status:
         clauses.append("status = ?")
@@ -125,13 +198,17 @@ def _where(role_id: int, filters: ListFilters) -> tuple[list[str], list[object]]
     if filters.date_to:
         clauses.append(f"{date_key} < ?")
         params.append((filters.date_to + timedelta(days=1)).isoformat())
-    if filters.search:
-        query = search_query(filters.search)
-        if not query:
-            raise ListError("Search for a name or e-mail address with letters or digits.")
-        clauses.append("id IN (SELECT rowid FROM candidates_fts WHERE candidates_fts MATCH ?)")
-        params.append(query)
+    if in_matches is not None:
+        clauses.append(f"id IN ({_MATCHES})")
+        params.append(in_matches)
     return clauses, params
+
+
+def _source(from_matches: str | None) -> tuple[str, list[object]]:
+    """The FROM clause: the candidates, or a search's matches joined to them."""
+    if from_matches is None:
+        return "candidates", []
+    return _MATCHED_CANDIDATES, [from_matches, -1]  # LIMIT -1: every match
 
 
 def encode_token(sort: str, forward: bool, key: object, row_id: int) -> str:
@@ -155,31 +232,97 @@ def decode_token(token: str, sort: str) -> tuple[bool, object, int]:
     return direction == "a", key, row_id
 
 
+@dataclass(frozen=True)
+class _PageQuery:
+    """The parts of a page's SELECT: source and filters, keyset condition, direction."""
+
+    source: str
+    clauses: list[str]
+    params: list[object]  # of ``source`` then ``clauses``
+    keyset: str  # "1" on a first page
+    keyset_params: list[object]
+    direction: str
+    forward: bool
+
+
+def _page_query(
+    role_id: int,
+    filters: ListFilters,
+    search: Search | None,
+    after: tuple | None,
+    from_matches: bool,
+) -> _PageQuery:
+    """A page's query reading a search's matches, or walking the sort index keeping them."""
+    sort = SORTS[filters.sort]
+    query = search.query if search is not None else None
+    source, params = _source(query if from_matches else None)
+    clauses, where_params = _where(role_id, filters, None if from_matches else query)
+    forward = after[0] if after else True
+    descending = sort.descending == forward  # going back walks the other way
+    keyset, keyset_params = "1", []
+    if after:  # written so that the first term is a range the sort index can seek to
+        op, key = ("<" if descending else ">"), sort.expression
+        keyset = f"{key} {op}= ? AND ({key} {op} ? OR id {op} ?)"
+        keyset_params = [after[1], after[1], after[2]]
+    direction = "DESC" if descending else "ASC"
+    return _PageQuery(
+        source, clauses, params + where_params, keyset, keyset_params, direction, forward
+    )
+
+
 def _select(
     db: Database,
     role_id: int,
     filters: ListFilters,
     size: int,
     after: tuple[bool, object, int] | None,
+    search: Search | None = None,
 ) -> list[dict]:
     """Fetch up to ``size`` rows after (or, going back, before) a position."""
-    sort = SORTS[filters.sort]
-    clauses, params = _where(role_id, filters)
-    forward = after[0] if after else True
-    descending = sort.descending == forward  # going back walks the other way
-    if after:  # written so that the first term is a range the sort index can seek to
-        op = "<" if descending else ">"
-        key = sort.expression
-        clauses.append(f"{key} {op}= ? AND ({key} {op} ? OR id {op} ?)")
-        params.extend([after[1], after[1], after[2]])
-    direction = "DESC" if descending else "ASC"
+    if filters.search and search is None:
+        search = search_plan(db, role_id, filters)
+    from_matches = search is not None and search.from_matches
+    q = _page_query(role_id, filters, search, after, from_matches)
+    key = SORTS[filters.sort].expression
     sql = (
-        f"SELECT {LIST_COLUMNS}, {sort.expression} AS sort_key FROM candidates "  # noqa: S608 (fixed fragments; values are parameters)
-        f"WHERE {' AND '.join(clauses)} "
-        f"ORDER BY {sort.expression} {direction}, id {direction} LIMIT ?"
+        f"SELECT {LIST_COLUMNS}, {key} AS sort_key FROM {q.source} "  # noqa: S608 (fixed fragments; values are parameters)
+        f"WHERE {' AND '.join([*q.clauses, q.keyset])} "
+        f"ORDER BY {key} {q.direction}, id {q.direction} LIMIT ?"
     )
-    rows = [dict(row) for row in db.query(sql, [*params, size])]
-    return rows if forward else rows[::-1]
+    rows = [dict(row) for row in db.query(sql, [*q.params, *q.keyset_params, size])]
+    return rows if q.forward else rows[::-1]
+
+
+def _select_counted(
+    db: Database,
+    role_id: int,
+    filters: ListFilters,
+    size: int,
+    after: tuple[bool, object, int] | None,
+    search: Search,
+) -> tuple[list[dict], int]:
+    """Like ``_select``, and count every row the filters match in the same query.
+
+    For a search whose other filters leave few rows: its matches are read from the search
+    index, looked up, kept if they pass, counted and sorted (the matches are read once, and
+    the plan does not depend on which index SQLite would pick). Rows before the position
+    sort after the wanted ones, so even an empty page gets its count.
+    """
+    q, key = _page_query(role_id, filters, search, after, True), SORTS[filters.sort].expression
+    sql = (
+        f"SELECT * FROM (SELECT {LIST_COLUMNS}, {key} AS sort_key, "  # noqa: S608 (fixed fragments; values are parameters)
+        f"{q.keyset} AS wanted, count(*) OVER () AS matched "
+        f"FROM {q.source} WHERE {' AND '.join(q.clauses)}) "
+        f"ORDER BY wanted DESC, sort_key {q.direction}, id {q.direction} LIMIT ?"
+    )
+    rows = [dict(row) for row in db.query(sql, [*q.keyset_params, *q.params, size])]
+    matched = rows[0]["matched"] if rows else 0
+    page = []
+    for row in rows:
+        del row["matched"]
+        if row.pop("wanted"):
+            page.append(row)
+    return (page if q.forward else page[::-1]), matched
 
 
 def status_counts(db: Database, role_id: int) -> dict[str, int]:
@@ -193,13 +336,9 @@ def status_counts(db: Database, role_id: int) -> dict[str, int]:
     return counts
 
 
-def count_matches(db: Database, role_id: int, filters: ListFilters) -> tuple[int, bool]:
-    """Count the rows a filter matches; say whether the count stopped at ``COUNT_CAP``.
-
-    Status, band and flag filters are answered from the trigger-kept counts table; a date
-    range or a search counts the matching rows, but never more than ``COUNT_CAP`` of them.
-    """
-    if not (filters.date_from or filters.date_to or filters.search):
+def _count_filtered(db: Database, role_id: int, filters: ListFilters, cap: int) -> int:
+    """Rows passing every filter but the search: from the counts table, or counted to ``cap``."""
+    if not (filters.date_from or filters.date_to):
         clauses, params = ["role_id = ?"], [role_id]
         for column, value in (("status", filters.status), ("band", filters.band)):
             if value:
@@ -209,13 +348,43 @@ def count_matches(db: Database, role_id: int, filters: ListFilters) -> tuple[int
             clauses.append("flagged = ?")
             params.append(int(filters.flags == "flagged"))
         sql = f"SELECT coalesce(sum(n), 0) AS n FROM candidate_counts WHERE {' AND '.join(clauses)}"  # noqa: S608
-        return next(iter(db.query(sql, params)))["n"], False
+        return next(iter(db.query(sql, params)))["n"]
     clauses, params = _where(role_id, filters)
     sql = (
         f"SELECT count(*) AS n FROM (SELECT 1 FROM candidates WHERE {' AND '.join(clauses)} "  # noqa: S608
         "LIMIT ?)"
     )
-    n = next(iter(db.query(sql, [*params, COUNT_CAP + 1])))["n"]
+    return next(iter(db.query(sql, [*params, cap])))["n"]
+
+
+def count_matches(
+    db: Database, role_id: int, filters: ListFilters, search: Search | None = None
+) -> tuple[int, bool]:
+    """Count the rows a filter matches; say whether the count stopped at ``COUNT_CAP``.
+
+    Status, band and flag filters are answered from the trigger-kept counts table; a date
+    range or a search counts the matching rows, but never more than ``COUNT_CAP`` of them. A
+    search's matches are read from the search index and looked up one by one until
+    COUNT_CAP + 1 of them pass the other filters.
+    """
+    if not filters.search:
+        plain = not (filters.date_from or filters.date_to)
+        n = _count_filtered(db, role_id, filters, COUNT_CAP + 1)
+        return (n, False) if plain else _capped(n)
+    search = search or search_plan(db, role_id, filters)
+    if search is not None and search.count is not None:
+        return search.count
+    clauses, params = _where(role_id, filters)
+    query = search.query if search is not None else _fts_query(filters.search)
+    sql = (
+        f"SELECT count(*) AS n FROM (SELECT 1 FROM {_MATCHED_CANDIDATES} "  # noqa: S608
+        f"WHERE {' AND '.join(clauses)} LIMIT ?)"
+    )
+    return _capped(next(iter(db.query(sql, [query, -1, *params, COUNT_CAP + 1])))["n"])
+
+
+def _capped(n: int) -> tuple[int, bool]:
+    """A count that stopped at COUNT_CAP + 1 as (at most COUNT_CAP, whether it stopped)."""
     return min(n, COUNT_CAP), n > COUNT_CAP
 
 
@@ -228,7 +397,13 @@ def ranked_page(
 ) -> ListPage:
     """Return one page of a role's candidates with links to the pages either side."""
     position = decode_token(token, filters.sort) if token else None
-    rows = _select(db, role_id, filters, size + 1, position)
+    search = search_plan(db, role_id, filters)
+    count = search.count if search is not None else None
+    if search is not None and search.count_on_page:
+        rows, matched = _select_counted(db, role_id, filters, size + 1, position, search)
+        count = _capped(matched)
+    else:
+        rows = _select(db, role_id, filters, size + 1, position, search)
     forward = position[0] if position else True
     more = len(rows) > size
     if more:  # the extra row only proves there is another page in this direction
@@ -240,15 +415,15 @@ def ranked_page(
         next_token = encode_token(filters.sort, True, rows[-1]["sort_key"], rows[-1]["id"])
     if rows and has_prev:
         prev_token = encode_token(filters.sort, False, rows[0]["sort_key"], rows[0]["id"])
-    total, capped = count_matches(db, role_id, filters)
+    total, capped = count or count_matches(db, role_id, filters, search)
     return ListPage(rows, next_token, prev_token, total, capped, status_counts(db, role_id))
 
 
 def all_rows(db: Database, role_id: int, filters: ListFilters, batch: int = 1000) -> Iterator[dict]:
     """Yield every matching row in list order, a keyset batch at a time (for exports)."""
-    position = None
+    position, search = None, search_plan(db, role_id, filters)
     while True:
-        rows = _select(db, role_id, filters, batch, position)
+        rows = _select(db, role_id, filters, batch, position, search)
         yield from rows
         if len(rows) < batch:
             return
@@ -262,12 +437,89 @@ FUNNEL = (
     ("shortlisted", ("shortlisted", "interviewed", "offered", "hired")),
     ("hired", ("hired",)),
 )
+# the furthest stage each status stands for (a rejected candidate had completed)
+STAGE_OF = {status: max(k for k, (_, reached) in enumerate(FUNNEL) if status in reached)
+            for status in STATUSES}  # fmt: skip
+# Reading every status change costs this many times less per row than looking up each of a
+# role's candidates' changes (measured at 100,000 candidates and 119,000 changes).
+LOOKUP_COST = 3
+
+
+def _stage_sql(column: str) -> str:
+    """SQL for the stage number of a status column (literal statuses, no user input)."""
+    cases = " ".join(f"WHEN '{status}' THEN {stage}" for status, stage in STAGE_OF.items())
+    return f"CASE {column} {cases} END"
+
+
+def _moved_back_sql() -> str:
+    """SQL matching a status change to an earlier funnel stage (shortlisted -> rejected).
+
+    Only recruiters' decisions move a candidate back, and a decision needs a completed
+    assessment, so only changes out of the stages after "completed" can.
+    """
+    later = range(STAGE_OF["completed"] + 1, len(FUNNEL))
+    terms = []
+    for stage in later:
+        higher = ", ".join(f"'{s}'" for s, k in STAGE_OF.items() if k == stage)
+        lower = ", ".join(f"'{s}'" for s, k in STAGE_OF.items() if k < stage)
+        terms.append(f"(h.from_status IN ({higher}) AND h.to_status IN ({lower}))")
+    leaving = ", ".join(f"'{s}'" for s, k in STAGE_OF.items() if k in later)
+    return f"h.from_status IN ({leaving}) AND ({' OR '.join(terms)})"  # the first test is quick
+
+
+_MOVED_BACK = _moved_back_sql()
+# statuses are constants and the role a parameter
+_WENT_FURTHER = (
+    "SELECT status, reached, count(*) AS n FROM ("  # noqa: S608
+    f"SELECT c.status AS status, max({_stage_sql('h.from_status')}) AS reached FROM {{source}} "
+    f"WHERE c.role_id = ? AND ({_MOVED_BACK}) GROUP BY c.id"
+    f") WHERE reached > {_stage_sql('status')} GROUP BY status, reached"
+)
+_BY_CHANGE = "status_history AS h NOT INDEXED CROSS JOIN candidates AS c ON c.id = h.candidate_id"
+_BY_CANDIDATE = "candidates AS c CROSS JOIN status_history AS h ON h.candidate_id = c.id"
+
+
+def went_further(db: Database, role_id: int, candidates: int) -> dict[tuple[str, str], int]:
+    """Candidates whose status history reached a later funnel stage than their status now.
+
+    Keyed by (status now, furthest stage). Reaching a stage and leaving it leaves a change
+    from that stage to an earlier one, so one grouped query over those changes finds them;
+    it reads every status change, or, for a role with few candidates (``candidates``) next
+    to the history, each of its candidates' changes.
+    """
+    # the largest id bounds the number of changes without counting them
+    changes = next(iter(db.query("SELECT coalesce(max(id), 0) AS n FROM status_history")))["n"]
+    source = _BY_CANDIDATE if candidates * LOOKUP_COST < changes else _BY_CHANGE
+    sql = _WENT_FURTHER.format(source=source)
+    return {
+        (row["status"], FUNNEL[row["reached"]][0]): row["n"] for row in db.query(sql, [role_id])
+    }
+
+
+class StatusCounts(dict):
+    """Candidates per status now, and (read when first asked for) who had gone further."""
+
+    def __init__(self, counts: dict[str, int], further: Callable[[], dict] = dict) -> None:
+        super().__init__(counts)
+        self._further = further
+
+    @cached_property
+    def went_further(self) -> dict[tuple[str, str], int]:
+        """Candidates by (status now, furthest stage reached), when that stage is later."""
+        return self._further()
 
 
 def funnel_stages(counts: dict[str, int]) -> list[tuple[str, int]]:
     """Turn per-status counts into a funnel: how many reached each stage (or went past it).
 
-    Rejected candidates count as completed; whether they had been shortlisted first is in
-    their status history, not in these counts.
+    A candidate counts in every stage up to the furthest one reached: rejected candidates
+    had completed, and counts from ``roles.funnel`` (a ``StatusCounts``) also know who was,
+    say, shortlisted and then rejected, from their status history.
     """
-    return [(stage, sum(counts.get(s, 0) for s in reached)) for stage, reached in FUNNEL]
+    reached = {stage: sum(counts.get(s, 0) for s in statuses) for stage, statuses in FUNNEL}
+    stages = list(reached)
+    further = counts.went_further if isinstance(counts, StatusCounts) else {}
+    for (status, furthest), n in further.items():
+        for stage in stages[STAGE_OF[status] + 1 : stages.index(furthest) + 1]:
+            reached[stage] += n
+    return list(reached.items())

@@ -11,6 +11,7 @@ from hiring.candidates import STATUSES
 from hiring.db import write_transaction
 from hiring.errors import HiringError
 from hiring.paths import data_dir
+from hiring.ranking import StatusCounts, went_further
 
 DEFAULT_QUESTIONNAIRE = ("wetco-service", "1")
 DEFAULT_PROFILE = "contact-center-rep"
@@ -189,12 +190,14 @@ def close_role(db: Database, role_id: int, *, actor: str = "cli") -> dict:
     return get_role(db, role_id)
 
 
-def funnel(db: Database, role_id: int) -> dict[str, int]:
+def funnel(db: Database, role_id: int) -> StatusCounts:
     """Count a role's candidates in each status (every status present, zeros included).
 
-    The counts come from ``candidate_status_counts``, which triggers keep in step.
+    The counts come from ``candidate_status_counts``, which triggers keep in step. Who had
+    reached a later stage before their status now (shortlisted, then rejected) is read from
+    the status history only if asked for, by ``ranking.funnel_stages``.
     """
     counts = dict.fromkeys(STATUSES, 0)
     for row in db["candidate_status_counts"].rows_where("role_id = ?", [role_id]):
         counts[row["status"]] = row["n"]
-    return counts
+    return StatusCounts(counts, lambda: went_further(db, role_id, sum(counts.values())))

@@ -376,7 +376,6 @@ def _single_threaded_blas(n: int) -> contextlib.AbstractContextManager:
 def _scale_scores(plan: _Plan, block: _Block, scratch: _Scratch, scores: np.ndarray) -> np.ndarray:
     """Write a checked block's scale scores (scales x people); return the items answered."""
     n_scales = len(scores)
-    np.copyto(scores, block.sums[:, :n_scales].T)
     if block.blank is None:
         counts, reversal = plan.full_counts, plan.full_reversal
     else:  # float32 counts small whole numbers exactly
@@ -386,7 +385,7 @@ def _scale_scores(plan: _Plan, block: _Block, scratch: _Scratch, scores: np.ndar
         missing = blank @ plan.counting
         counts = np.subtract(plan.full_counts, missing.T, out=scratch.counts[:, :rows])
         reversal = plan.reversal * counts[:n_scales]
-    scores += reversal
+    np.add(block.sums[:, :n_scales].T, reversal, out=scores)
     _means(scores, counts[n_scales:], plan.scale_min)
     return counts[n_scales:]
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hiring import ranking
+from hiring import decisions, ranking, roles
 from hiring.ranking import ListError, ListFilters, ranked_page
 from tests.workspace_data import bare_candidate, make_role
 
@@ -221,6 +221,37 @@ def test_funnel_counts_everyone_who_reached_a_stage():
     }  # fmt: skip
 
 
+@pytest.mark.parametrize("lookup_cost", [0, 10**9], ids=["by candidate", "by change"])
+def test_the_funnel_counts_stages_reached_before_moving_back(db, monkeypatch, lookup_cost):
+    monkeypatch.setattr(ranking, "LOOKUP_COST", lookup_cost)  # both ways of reading history
+    role, other = make_role(db), make_role(db, title="Other Role")
+    paths = {
+        "shortlisted, rejected": ["shortlisted", "rejected"],
+        "all the way": ["shortlisted", "interviewed", "offered", "hired"],
+        "hired, then offered": ["shortlisted", "hired", "offered"],
+        "rejected, shortlisted again": ["shortlisted", "rejected", "shortlisted"],
+        "interviewed, undone": ["interviewed", "completed"],
+        "completed": [],
+    }
+    for number, steps in enumerate(paths.values()):
+        person = bare_candidate(db, role["id"], number)
+        for status in steps:
+            decisions.change_status(db, person["id"], status, user_id=1, actor="t", reason="r")
+    bare_candidate(db, role["id"], 99, status="invited")
+    elsewhere = bare_candidate(db, other["id"], 100)
+    for status in ("shortlisted", "hired", "rejected"):
+        decisions.change_status(db, elsewhere["id"], status, user_id=1, actor="t", reason="r")
+    counts = roles.funnel(db, role["id"])
+    assert counts == {**dict.fromkeys(ranking.STATUSES, 0), "invited": 1, "completed": 2,
+                      "shortlisted": 1, "offered": 1, "hired": 1, "rejected": 1}  # fmt: skip
+    assert dict(ranking.funnel_stages(counts)) == {
+        "invited": 7, "started": 6, "completed": 6, "shortlisted": 5, "hired": 2,
+    }  # fmt: skip
+    assert dict(ranking.funnel_stages(roles.funnel(db, other["id"]))) == {
+        "invited": 1, "started": 1, "completed": 1, "shortlisted": 1, "hired": 1,
+    }  # fmt: skip
+
+
 def test_count_stops_at_the_cap(db, app, monkeypatch):
     role = make_role(db)
     for i in range(12):
@@ -293,3 +324,71 @@ def test_bad_filters_and_tokens_on_the_page_fall_back_to_the_first_page(auth, cl
     assert bad.status_code == 200 and "not understood" in bad.get_data(as_text=True)
     token = client.get(f"/roles/{role['id']}/candidates?page=xyz")
     assert token.status_code == 200 and "not valid" in token.get_data(as_text=True)
+
+
+# How a search is read: from its matches, by walking the sort index, or counted on the page
+
+SEARCH_MODES = {
+    "narrow": {"NARROW_SEARCH": 10_000, "FEW_ROWS": -1},
+    "broad": {"NARROW_SEARCH": 3, "FEW_ROWS": -1},
+    "few rows": {"NARROW_SEARCH": 3, "FEW_ROWS": 10_000},
+}
+SEARCHES = [
+    ListFilters(search="smith"),
+    ListFilters(search="ana", sort="name"),
+    ListFilters(search="test", status="completed", sort="newest"),
+    ListFilters(search="mail", flags="flagged", sort="percentile"),
+    ListFilters(search="post", date_from=date(2024, 3, 5), date_to=date(2024, 3, 20)),
+    ListFilters(search="nobody"),
+]
+
+
+@pytest.fixture(params=list(SEARCH_MODES))
+def search_mode(request, monkeypatch):
+    for name, value in SEARCH_MODES[request.param].items():
+        monkeypatch.setattr(ranking, name, value)
+    return request.param
+
+
+@pytest.mark.parametrize("filters", SEARCHES, ids=lambda f: f"{f.search},{f.sort}")
+def test_every_way_of_reading_a_search_pages_and_counts_like_the_reference(
+    db, listed, search_mode, filters
+):
+    role, rows = listed
+    expected = reference(rows, filters)
+    assert walk(db, role["id"], filters, size=7) == expected
+    first = ranked_page(db, role["id"], filters, size=7)
+    assert (first.total, first.total_capped) == (len(expected), False)
+    if first.next_token:
+        later = ranked_page(db, role["id"], filters, first.next_token, size=7)
+        assert (later.total, later.total_capped) == (len(expected), False)
+        back = ranked_page(db, role["id"], filters, later.prev_token, size=7)
+        assert [r["id"] for r in back.rows] == expected[:7]
+
+
+def test_a_broad_searchs_count_stops_at_the_cap_on_every_page(db, listed, search_mode, monkeypatch):
+    role, rows = listed
+    monkeypatch.setattr(ranking, "COUNT_CAP", 10)
+    f = ListFilters(search="test", sort="oldest")  # every e-mail ends in .test
+    expected = reference(rows, f)
+    assert len(expected) == len(rows) > 10
+    first = ranked_page(db, role["id"], f, size=20)
+    second = ranked_page(db, role["id"], f, first.next_token, size=20)
+    assert (first.total, first.total_capped) == (second.total, second.total_capped) == (10, True)
+    assert [r["id"] for r in first.rows + second.rows] == expected[:40]
+
+
+def test_a_search_is_read_from_its_matches_only_when_it_matches_few_rows(db, listed, monkeypatch):
+    role, rows = listed  # the role's 180 candidates have the lowest ids, so they match first
+    for name, value in (("NARROW_SEARCH", 50), ("COUNT_CAP", 60), ("FEW_ROWS", -1)):
+        monkeypatch.setattr(ranking, name, value)
+    rare, everyone = ListFilters(search="emile"), ListFilters(search="test")
+    plan = ranking.search_plan(db, role["id"], rare)
+    assert plan.from_matches and plan.count == (len(reference(rows, rare)), False)
+    plan = ranking.search_plan(db, role["id"], everyone)
+    assert not plan.from_matches and plan.count is None  # 51 looked at, not 61 passing yet
+    monkeypatch.setattr(ranking, "NARROW_SEARCH", 100)
+    assert ranking.search_plan(db, role["id"], everyone).count == (60, True)
+    monkeypatch.setattr(ranking, "FEW_ROWS", 180)
+    plan = ranking.search_plan(db, role["id"], everyone)
+    assert plan.count_on_page and plan.from_matches

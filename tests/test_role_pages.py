@@ -6,6 +6,7 @@ import re
 from hiring import decisions
 from tests.conftest import csrf_token
 from tests.workspace_data import (  # noqa: F401
+    bare_candidate,
     completed_candidate,
     fast_hashing,
     invited_candidate,
@@ -58,6 +59,18 @@ def test_the_funnel_counts_everyone_who_reached_each_stage(app, auth, client, db
     stages = {label: int(n) for n, label in re.findall(pattern, text)}
     # invited 4, started 3 (all who consented), completed 3, shortlisted 2 (one then hired), hired 1
     assert stages == {"invited": 4, "started": 3, "completed": 3, "shortlisted": 2, "hired": 1}
+
+
+def test_the_funnel_still_counts_someone_shortlisted_and_then_rejected(auth, client, db, staff):
+    role = make_role(db)
+    people = [bare_candidate(db, role["id"], number) for number in range(2)]
+    for status in ("shortlisted", "rejected"):
+        decisions.change_status(db, people[0]["id"], status, user_id=1, actor="t", reason="r")
+    auth.login("recruiter")
+    text = html.unescape(client.get(f"/roles/{role['id']}").get_data(as_text=True))
+    pattern = r'<span class="funnel-n">(\d+)</span> <span class="funnel-label">(\w+)</span>'
+    stages = {label: int(n) for n, label in re.findall(pattern, text)}
+    assert stages == {"invited": 2, "started": 2, "completed": 2, "shortlisted": 1, "hired": 0}
 
 
 def test_closing_a_role(auth, client, db):
