@@ -154,7 +154,11 @@ def _model_name(model: dict | None, report: dict) -> str:
         return f"version {model['id']} (its record is no longer available)"
     made = (model.get("created_at") or "")[:10]
     details = ", ".join(part for part in (report.get("method"), made) if part)
-    return f"{model['label']} ({details})" if details else model["label"]
+    name = f"{model['label']} ({details})" if details else model["label"]
+    if model.get("status") == "suspended":  # the stored fit came from a model now stopped
+        since = (model.get("suspended_at") or "")[:10]
+        name += f"; suspended {since}, re-score to replace this fit"
+    return name
 
 
 def _method(result: dict, role: dict, model: dict | None, report: dict) -> MethodNote:

@@ -159,6 +159,19 @@ def test_a_calibrated_result_shows_its_probability_with_an_interval_from_the_bin
     assert data.model_version == "Spring calibration (logistic, 2025-02-28)"
 
 
+def test_a_report_from_a_since_suspended_model_says_so(db, team):
+    cid = team["hire"]["id"]
+    version = calibrate_result(db, cid, team["mine"]["id"])
+    db["model_versions"].update(
+        version, {"status": "suspended", "suspended_at": "2025-06-01T10:00:00+00:00"}
+    )
+    data = build_report(db, candidate_detail(db, cid), "fit").data
+    assert data.model_version == (
+        "Spring calibration (logistic, 2025-02-28); suspended 2025-06-01, "
+        "re-score to replace this fit"
+    )
+
+
 def test_a_model_without_sufficient_evidence_shows_no_probability(db, team):
     cid = team["hire"]["id"]
     calibrate_result(db, cid, team["mine"]["id"], evidence_sufficient=False)
