@@ -32,18 +32,9 @@ from functools import cached_property
 
 from sqlite_utils import Database
 
+from hiring.candidates import STATUSES
 from hiring.errors import HiringError
 
-STATUSES = (
-    "invited",
-    "started",
-    "completed",
-    "shortlisted",
-    "interviewed",
-    "offered",
-    "hired",
-    "rejected",
-)
 FLAG_FILTERS = ("flagged", "clean")
 PAGE_SIZE = 50
 COUNT_CAP = 1_000  # a date or search filter's count stops here and says "1,000+"

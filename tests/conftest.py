@@ -1,9 +1,11 @@
 """Shared fixtures: an app on a fresh temporary database, its clients and a login helper."""
 
 import pytest
+from click.testing import CliRunner
 from page_support import csrf_token
 
 from hiring import accounts, create_app
+from hiring.cli import cli
 from hiring.db import close_all, get_db
 
 PASSWORDS = {
@@ -38,6 +40,18 @@ def db(app):
 def client(app):
     """A test client for the app."""
     return app.test_client()
+
+
+@pytest.fixture
+def run(tmp_path):
+    """Run the ``hiring`` command on an instance of its own, as a user would."""
+
+    def invoke(*args, input=None):
+        result = CliRunner().invoke(cli, ["--instance", str(tmp_path / "inst"), *args], input=input)
+        close_all()
+        return result
+
+    return invoke
 
 
 @pytest.fixture

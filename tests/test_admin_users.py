@@ -2,12 +2,7 @@
 
 import re
 
-import pytest
-from click.testing import CliRunner
-
 from hiring import accounts
-from hiring.cli import cli
-from hiring.db import close_all
 from tests.conftest import AuthActions, csrf_token
 from tests.workspace_data import fast_hashing  # noqa: F401
 
@@ -94,16 +89,6 @@ def test_resetting_a_password(app, auth, client, db, staff):
 
 
 # Command-line parity
-
-
-@pytest.fixture
-def run(tmp_path):
-    def invoke(*args):
-        result = CliRunner().invoke(cli, ["--instance", str(tmp_path / "inst"), *args])
-        close_all()
-        return result
-
-    return invoke
 
 
 def test_cli_can_do_what_the_page_does(run):

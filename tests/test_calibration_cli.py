@@ -4,20 +4,6 @@ import json
 
 import pytest
 from calibration_data import scores_csv
-from click.testing import CliRunner
-
-from hiring.cli import cli
-from hiring.db import close_all
-
-
-@pytest.fixture
-def run(tmp_path):
-    def invoke(*args):
-        result = CliRunner().invoke(cli, ["--instance", str(tmp_path / "inst"), *args])
-        close_all()
-        return result
-
-    return invoke
 
 
 @pytest.fixture

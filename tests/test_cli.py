@@ -7,16 +7,6 @@ from hiring.cli import cli
 from hiring.db import close_all
 
 
-@pytest.fixture
-def run(tmp_path):
-    def invoke(*args, input=None):
-        result = CliRunner().invoke(cli, ["--instance", str(tmp_path / "inst"), *args], input=input)
-        close_all()
-        return result
-
-    return invoke
-
-
 def test_init_creates_an_instance(run, tmp_path):
     result = run("init")
     assert result.exit_code == 0, result.output

@@ -3,12 +3,9 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from hiring import roles
 from hiring.candidates import STATUSES
-from hiring.cli import cli
-from hiring.db import close_all
 from hiring.questionnaires import QuestionnaireError
 from tests.candidate_support import invite, make_role
 
@@ -85,16 +82,6 @@ def test_funnel_counts_every_status(db):
     assert list(counts) == list(STATUSES)
     expected = {s: db["candidates"].count_where("status = ?", [s]) for s in STATUSES}
     assert counts == expected == {**dict.fromkeys(STATUSES, 0), "invited": 2, "started": 1}
-
-
-@pytest.fixture
-def run(tmp_path):
-    def invoke(*args):
-        result = CliRunner().invoke(cli, ["--instance", str(tmp_path / "inst"), *args])
-        close_all()
-        return result
-
-    return invoke
 
 
 def test_cli_adds_lists_and_closes_roles(run):
