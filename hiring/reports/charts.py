@@ -15,7 +15,7 @@ from hiring.reports.content import ScoreBar
 # SVG user units are tenths of a millimetre, so the chart has the same physical size on
 # A4 and Letter and lines up with text rows of a fixed height (see report.css).
 BAR_MM = 80
-ROW_MM = 5.6
+ROW_MM = 5.0
 AXIS_MM = 5.0
 WIDTH = BAR_MM * 10
 ROW_H = round(ROW_MM * 10)
@@ -138,7 +138,7 @@ def chart_legend(with_minimum: bool = True) -> Markup:
     items = [
         ("key-score", "●", "Candidate score"),
         ("key-short", "●", "Below target"),
-        ("key-band", "■", "Target range"),
+        ("key-band", "■", "Target range (hiring profile)"),
     ]
     if with_minimum:
         items.append(("key-minimum", "┆", "Minimum (knock-out)"))
