@@ -405,3 +405,30 @@ def m0008_staff_sessions(db: Database) -> None:
         foreign_keys=[("user_id", "users", "id")],
     )
     db["staff_sessions"].create_index(["user_id"])
+
+
+@MIGRATIONS(name="0009_calibration_jobs")
+def m0009_calibration_jobs(db: Database) -> None:
+    """Calibrations started from the web run in a child process; each run has a row here.
+
+    The row outlives the request that started it, so the Validity page can say that a
+    calibration is running, what it produced or why it failed, and notice one that a
+    server restart interrupted (its ``pid`` is gone).
+    """
+    db["calibration_jobs"].create(
+        {
+            "id": int,
+            "role_id": int,
+            "method": str,
+            "status": str,  # running, done or failed
+            "message": str,
+            "version_id": int,
+            "requested_by": str,
+            "pid": int,
+            "started_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        foreign_keys=[("role_id", "job_roles", "id"), ("version_id", "model_versions", "id")],
+    )
+    db["calibration_jobs"].create_index(["role_id", "id"])

@@ -7,7 +7,7 @@ import pytest
 from calibration_data import calibrated_role, make_role, scores_csv
 from page_support import csrf_token
 
-from hiring import calibration
+from hiring import calibration, calibration_jobs
 from hiring.incumbents import Criterion
 
 
@@ -135,16 +135,33 @@ def test_suspend_by_post_stops_the_model_and_escapes_the_reason(client, auth, db
     assert "No candidate is scored with it" in page
 
 
-def test_calibrate_and_activate_by_post(client, auth, db, calibrated):
-    role, first = calibrated
-    auth.login("admin")
-    token = _token(client, role["id"])
+def _calibrate(client, role_id, method="logistic"):
+    """Start a calibration by POST; wait for its child process; return the job's page."""
     response = client.post(
-        f"/admin/validity/{role['id']}/calibrate", data={"csrf_token": token, "method": "logistic"}
+        f"/admin/validity/{role_id}/calibrate",
+        data={"csrf_token": _token(client, role_id), "method": method},
     )
     assert response.status_code == 302
+    location = response.headers["Location"]
+    assert calibration_jobs.wait(timeout=120), "the calibration did not end"
+    return client.get(location).get_data(as_text=True)
+
+
+def test_calibrate_in_the_background_then_activate_by_post(client, auth, db, calibrated):
+    role, first = calibrated
+    auth.login("admin")
+    page = _calibrate(client, role["id"])
     newest = calibration.list_versions(db, role["id"])[0]
     assert newest.id != first.id and newest.status == "new"
+    assert f"Calibrated {newest.label}. Review it below before activating it." in page
+    assert (
+        f"{newest.label} " in page and "You are looking at a version the role does not use" in page
+    )
+    job = calibration_jobs.latest_job(db, role["id"])
+    assert job.status == "done" and job.version_id == newest.id and job.requested_by == "admin"
+    status = client.get(f"/admin/validity/{role['id']}/calibrations/{job.id}").get_json()
+    assert status["status"] == "done"
+    token = _token(client, role["id"])
     response = client.post(
         f"/admin/validity/versions/{newest.id}/activate", data={"csrf_token": token}
     )
@@ -168,12 +185,7 @@ def test_calibrating_too_few_incumbents_shows_the_reason(client, auth, db):
     role = make_role(db, title="Email agent")
     calibration.import_incumbents(db, role["id"], scores_csv(20), Criterion("high_performer"))
     auth.login("admin")
-    response = client.post(
-        f"/admin/validity/{role['id']}/calibrate",
-        data={"csrf_token": _token(client, role["id"]), "method": "logistic"},
-        follow_redirects=True,
-    )
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    page = _calibrate(client, role["id"])
     assert "Only 20 incumbents with an outcome; at least 30 are needed." in page
     assert db["model_versions"].count == 0
+    assert "Last calibration: failed" in page and "Calibrate a new version" in page

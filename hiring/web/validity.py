@@ -13,13 +13,14 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
 
-from hiring import calibration, roles
+from hiring import calibration, calibration_jobs, roles
 from hiring.calibration_chart import calibration_chart, importance_chart
 from hiring.errors import HiringError
 from hiring.incumbents import Criterion, IncumbentFileError
@@ -34,14 +35,31 @@ bp = Blueprint("validity", __name__, url_prefix="/admin/validity")
 T = TypeVar("T")
 
 
-def _page(role_id: int, version_id: int | None = None, upload=None, problems=(), status=200):
+def _page(
+    role_id: int,
+    version_id: int | None = None,
+    upload=None,
+    problems=(),
+    status=200,
+    job_id: int | None = None,
+):
+    job = None
+    if job_id is not None:
+        job = calibration_jobs.get_job(db(), role_id, job_id)
+        if job is None:
+            abort(404)
+        if version_id is None and job.version_id is not None:
+            version_id = job.version_id  # show what the finished calibration produced
     try:
         view = validity_view(db(), role_id, version_id)
     except HiringError:
         abort(404)
+    latest = calibration_jobs.latest_job(db(), role_id)
     html = render_template(
         "validity/role.html",
         view=view,
+        job=job or (latest if latest and latest.running else None),
+        latest_job=latest,
         upload_form=upload or IncumbentUploadForm(),
         problems=problems,
         calibrate_form=CalibrateForm(),
@@ -79,7 +97,19 @@ def index():
 @roles_required("admin")
 def role(role_id: int):
     """Show the evidence of the active (or the chosen) model version of a role."""
-    return _page(role_id, request.args.get("version", type=int))
+    return _page(
+        role_id, request.args.get("version", type=int), job_id=request.args.get("job", type=int)
+    )
+
+
+@bp.route("/<int:role_id>/calibrations/<int:job_id>")
+@roles_required("admin")
+def job_status(role_id: int, job_id: int):
+    """Say whether a calibration still runs; the page's script polls this to reload when done."""
+    job = calibration_jobs.get_job(db(), role_id, job_id)
+    if job is None:
+        abort(404)
+    return jsonify(status=job.status, seconds=job.seconds)
 
 
 @bp.route("/<int:role_id>/incumbents", methods=["POST"])
@@ -132,19 +162,20 @@ def _attempt(call: Callable[[], T], message: Callable[[T], str]) -> T | None:
 @bp.route("/<int:role_id>/calibrate", methods=["POST"])
 @roles_required("admin")
 def calibrate(role_id: int):
-    """Calibrate a new (not yet active) model version on the role's incumbents."""
+    """Start calibrating a new (not yet active) model version in the background."""
     role_or_404(role_id)
     form = CalibrateForm()
     if not form.validate():
         abort(400)
-    version = _attempt(
-        lambda: calibration.calibrate_role(
-            db(), current_app.instance_path, role_id, method=form.method.data,
-            actor=g.user.username,
-        ),
-        lambda v: f"Calibrated {v.label}. Review it below before activating it.",
-    )  # fmt: skip
-    return _back(role_id, version.id if version else None)
+    try:
+        job = calibration_jobs.start_calibration(
+            current_app.config["DATABASE"], current_app.instance_path, role_id,
+            method=form.method.data, actor=g.user.username,
+        )  # fmt: skip
+    except HiringError as error:
+        flash(error.message, "error")
+        return _back(role_id)
+    return redirect(url_for("validity.role", role_id=role_id, job=job.id, _anchor="calibration"))
 
 
 @bp.route("/versions/<int:version_id>/activate", methods=["POST"])
