@@ -1,7 +1,9 @@
 """Time candidate reports against a one-paragraph WeasyPrint document rendered in the same run.
 
 Run with ``python benchmarks/bench_reports.py [--repeat N]``. Prints the median
-time of each and its ratio to the minimal document (target: a report within 8x).
+time of each and its ratio to the minimal document (target: a report within 8x),
+and the same per page of the report, since WeasyPrint's cost grows with every line
+laid out and a report is two or three pages against the baseline's one.
 "in process" is the layout work alone; "via worker" adds the hop to the
 time-limited child process that ``render_report`` uses. The jobs take turns in
 every round so that load from other programs hits them alike; CPU time, which
@@ -12,7 +14,9 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
+from io import BytesIO
 
+from pypdf import PdfReader
 from weasyprint import HTML
 
 from hiring.reports.pdf import html_to_pdf
@@ -23,6 +27,7 @@ MINIMAL = (
     "<!doctype html><html><body><p>One short paragraph of text for the baseline.</p></body></html>"
 )
 TARGET_RATIO = 8.0
+VARIANTS = ("fit", "onboarding")
 
 
 def jobs() -> dict[str, Callable[[], object]]:
@@ -62,6 +67,9 @@ def main() -> None:
     finally:
         default_worker().close()
     (base_name, (base_wall, base_cpu)), *reports = results.items()
+    data = sample_report()
+    pages = {v: len(PdfReader(BytesIO(render_report(data, v))).pages) for v in VARIANTS}
+    default_worker().close()
     print(f"{base_name:<30} wall {base_wall * 1000:7.1f} ms   cpu {base_cpu * 1000:7.1f} ms")
     for name, (wall, cpu) in reports:
         ratio = wall / base_wall
@@ -69,7 +77,11 @@ def main() -> None:
         cpu_part = (
             f"cpu {cpu * 1000:7.1f} ms ({cpu / base_cpu:4.1f}x)" if "in process" in name else ""
         )
-        print(f"{name:<30} wall {wall * 1000:7.1f} ms = {ratio:4.1f}x  {verdict:<20} {cpu_part}")
+        n = pages["fit" if name.startswith("fit") else "onboarding"]
+        print(
+            f"{name:<30} wall {wall * 1000:7.1f} ms = {ratio:4.1f}x  {verdict:<20} "
+            f"{n} pages, {ratio / n:4.1f}x per page  {cpu_part}"
+        )
 
 
 if __name__ == "__main__":
