@@ -152,9 +152,12 @@ def _model_name(model: dict | None, report: dict) -> str:
         return NO_MODEL
     if not model.get("label"):
         return f"version {model['id']} (its record is no longer available)"
-    made = (model.get("created_at") or "")[:10]
-    details = ", ".join(part for part in (report.get("method"), made) if part)
-    name = f"{model['label']} ({details})" if details else model["label"]
+    label, method, made = model["label"], report.get("method"), (model.get("created_at") or "")[:10]
+    if method and method in label:  # version labels name their method: say it once
+        name = f"{label} · calibrated {made}" if made else label
+    else:
+        details = ", ".join(part for part in (method, made) if part)
+        name = f"{label} ({details})" if details else label
     if model.get("status") == "suspended":  # the stored fit came from a model now stopped
         since = (model.get("suspended_at") or "")[:10]
         name += f"; suspended {since}, re-score to replace this fit"

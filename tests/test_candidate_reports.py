@@ -172,6 +172,14 @@ def test_a_report_from_a_since_suspended_model_says_so(db, team):
     )
 
 
+def test_a_version_label_that_names_its_method_is_not_followed_by_it_again(db, team):
+    cid = team["hire"]["id"]
+    version = calibrate_result(db, cid, team["mine"]["id"])
+    db["model_versions"].update(version, {"label": "v3 · logistic · 190 incumbents"})
+    data = build_report(db, candidate_detail(db, cid), "fit").data
+    assert data.model_version == "v3 · logistic · 190 incumbents · calibrated 2025-02-28"
+
+
 def test_a_model_without_sufficient_evidence_shows_no_probability(db, team):
     cid = team["hire"]["id"]
     calibrate_result(db, cid, team["mine"]["id"], evidence_sufficient=False)
