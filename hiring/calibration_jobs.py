@@ -119,12 +119,26 @@ def _is_live(row: dict[str, Any]) -> bool:
 
 
 def _finish(db: Database, job_id: int, status: str, message: str, version_id=None) -> None:
-    """Record the outcome, unless an outcome was recorded already."""
-    db.execute(
-        "UPDATE calibration_jobs SET status = ?, message = ?, version_id = ?, finished_at = ? "
-        "WHERE id = ? AND status = ?",
-        [status, message, version_id, audit.now_iso(), job_id, RUNNING],
-    )
+    """Record the outcome, unless an outcome was recorded already; audit a failure.
+
+    (A success is audited by the calibration itself, as ``model.calibrate``.)
+    """
+    with write_transaction(db):
+        row = db["calibration_jobs"].get(job_id)
+        if row["status"] != RUNNING:
+            return
+        db["calibration_jobs"].update(
+            job_id,
+            {
+                "status": status, "message": message, "version_id": version_id,
+                "finished_at": audit.now_iso(),
+            },
+        )  # fmt: skip
+        if status == FAILED:
+            audit.record(
+                db, row["requested_by"], "model.calibrate_fail", "role", row["role_id"],
+                job=job_id, reason=message,
+            )  # fmt: skip
 
 
 def _settled(db: Database, row: dict[str, Any]) -> CalibrationJob:
@@ -183,6 +197,7 @@ def start_calibration(
             )
             .last_pk
         )
+        audit.record(db, actor, "model.calibrate_start", "role", role_id, job=job_id, method=method)
     context = multiprocessing.get_context("spawn")
     process = context.Process(
         target=_run,

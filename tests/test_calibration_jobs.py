@@ -96,6 +96,8 @@ def test_a_killed_calibration_process_is_recorded_as_failed(app, db):
     ended = calibration_jobs.get_job(db, role["id"], job.id)
     assert ended.status == "failed" and "stopped unexpectedly (exit code -9)" in ended.message
     assert db["model_versions"].count == 0
+    actions = [r["action"] for r in db["audit_log"].rows_where("actor = ?", ["ada"])]
+    assert actions == ["model.calibrate_start", "model.calibrate_fail"]
 
 
 def test_jobs_belong_to_their_role_and_only_admins_see_them(client, auth, db):
