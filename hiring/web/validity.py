@@ -1,7 +1,8 @@
 """The admin Validity page per role: the model's honest evidence, its versions, incumbent upload.
 
 Admins only. Every change (upload, calibrate, activate, suspend, re-score) is a POST form
-with a CSRF token and goes through a use case in :mod:`hiring.calibration`.
+with a CSRF token and goes through a use case in :mod:`hiring.calibration`; a calibration
+starts as a background job (:mod:`hiring.calibration_jobs`) that the page follows.
 """
 
 from collections.abc import Callable
@@ -109,7 +110,9 @@ def job_status(role_id: int, job_id: int):
     job = calibration_jobs.get_job(db(), role_id, job_id)
     if job is None:
         abort(404)
-    return jsonify(status=job.status, seconds=job.seconds)
+    response = jsonify(status=job.status, seconds=job.seconds)
+    response.headers["Cache-Control"] = "no-store"  # every poll must reach the server
+    return response
 
 
 @bp.route("/<int:role_id>/incumbents", methods=["POST"])
