@@ -39,9 +39,11 @@ def free_port() -> int:
 
 def prepare(folder: Path, n: int) -> tuple[list[tuple[int, str]], object]:
     """Create the instance, a role and ``n`` invites; return (candidate id, token) pairs."""
-    from hiring import create_app, invites, roles
-    from hiring.db import close_all, get_db
-    from hiring.journey import candidate_questionnaire
+    from hiring import create_app
+    from hiring.candidates import invites
+    from hiring.candidates.journey import candidate_questionnaire
+    from hiring.roles import services as roles
+    from hiring.store.db import close_all, get_db
 
     app = create_app({"INSTANCE_PATH": str(folder), "SECRET_KEY": "bench-secret"})
     db = get_db(app.config["DATABASE"])

@@ -2,7 +2,7 @@
 
 For n = 300 and n = 2,000 synthetic incumbents (feature-level: the truth is a function of the
 features the model sees, so the gap to the oracle is estimation loss, not measurement error),
-fit :func:`hiring.model.calibrate`, then score a fresh held-out sample of 20,000 people:
+fit :func:`hiring.modeling.model.calibrate`, then score a fresh held-out sample of 20,000 people:
 
 * held-out AUC as a ratio to the oracle's AUC (the true probability) on the same people
   (target >= 0.95 at n = 2,000);
@@ -24,9 +24,9 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hiring.model import calibrate  # noqa: E402
-from hiring.synthetic import FEATURE_IDS, simulate_incumbents  # noqa: E402
-from hiring.validation import expected_calibration_error, roc_auc  # noqa: E402
+from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents  # noqa: E402
+from hiring.modeling.model import calibrate  # noqa: E402
+from hiring.modeling.validation import expected_calibration_error, roc_auc  # noqa: E402
 
 HELD_OUT = 20_000
 SIZES = (300, 2000)

@@ -24,9 +24,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from hiring import accounts, create_app
-from hiring.db import close_all, get_db
-from hiring.ranking import ListFilters, _select, decode_token, encode_token, ranked_page
+from hiring import create_app
+from hiring.accounts import users as accounts
+from hiring.store.db import close_all, get_db
+from hiring.workspace.ranking import ListFilters, _select, decode_token, encode_token, ranked_page
 
 TARGET_P95_MS = 50.0
 FIRST = ("Ana", "Ben", "Chloe", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jo", "Kai", "Lena")

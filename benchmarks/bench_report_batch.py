@@ -19,10 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from hiring import create_app, invites, journey, roles
-from hiring.db import close_all, get_db
-from hiring.submission import submit_assessment
-from hiring.synthetic import simulate_applicants
+from hiring import create_app
+from hiring.candidates import invites, journey
+from hiring.candidates.submission import submit_assessment
+from hiring.demo.synthetic import simulate_applicants
+from hiring.roles import services as roles
+from hiring.store.db import close_all, get_db
 
 ROLE_TITLE = "Benchmark agent (synthetic)"
 

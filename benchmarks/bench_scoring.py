@@ -18,9 +18,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from hiring.paths import data_dir
-from hiring.questionnaires import load_questionnaire
-from hiring.scoring import score_matrix
+from hiring.assessment.questionnaires import load_questionnaire
+from hiring.assessment.scoring import score_matrix
+from hiring.store.paths import data_dir
 
 try:
     from benchmarks.simulate_norms import simulate_responses

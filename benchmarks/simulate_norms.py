@@ -13,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from hiring.questionnaires import Questionnaire, load_questionnaire
-from hiring.scoring import score_matrix
+from hiring.assessment.questionnaire import Questionnaire
+from hiring.assessment.questionnaires import load_questionnaire
+from hiring.assessment.scoring import score_matrix
 
 NORMS_SEED = 20240601
 NORMS_N = 5000

@@ -5,8 +5,8 @@ from typing import Any
 
 from flask import Flask
 
-from hiring import config as settings
-from hiring.paths import data_dir, static_dir
+from hiring.store import config as settings
+from hiring.store.paths import data_dir, static_dir
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -38,8 +38,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     from hiring import web
-    from hiring.pdf_support import warn_if_pango_missing
-    from hiring.webdb import init_app as init_db
+    from hiring.reports.pdf_support import warn_if_pango_missing
+    from hiring.web.database import init_app as init_db
 
     init_db(app)
     web.init_app(app)

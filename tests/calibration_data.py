@@ -3,9 +3,10 @@
 import csv
 import io
 
-from hiring import calibration, roles
-from hiring.incumbents import Criterion
-from hiring.synthetic import FEATURE_IDS, simulate_incumbents
+from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+from hiring.modeling import calibration
+from hiring.modeling.incumbents import Criterion
+from hiring.roles import services as roles
 
 
 def scores_csv(n=120, *, seed=1, validity=0.6, extra=None) -> str:

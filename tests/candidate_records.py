@@ -2,9 +2,10 @@
 
 import random
 
-from hiring import invites, journey, roles
-from hiring.audit import now_iso
-from hiring.submission import submit_assessment
+from hiring.accounts.audit import now_iso
+from hiring.candidates import invites, journey
+from hiring.candidates.submission import submit_assessment
+from hiring.roles import services as roles
 
 
 def make_role(db, title: str = "Support agent", location: str = "Leeds") -> dict:

@@ -5,8 +5,9 @@ import socketserver
 import threading
 from dataclasses import dataclass, field
 
-from hiring import invites, roles
-from hiring.journey import candidate_questionnaire
+from hiring.candidates import invites
+from hiring.candidates.journey import candidate_questionnaire
+from hiring.roles import services as roles
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SHOWN_RE = re.compile(r'name="shown"[^>]*value="([^"]+)"')

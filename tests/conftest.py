@@ -4,9 +4,10 @@ import pytest
 from click.testing import CliRunner
 from page_support import csrf_token
 
-from hiring import accounts, create_app
+from hiring import create_app
+from hiring.accounts import users as accounts
 from hiring.cli import cli
-from hiring.db import close_all, get_db
+from hiring.store.db import close_all, get_db
 
 PASSWORDS = {
     "admin": "admin-pass-123",

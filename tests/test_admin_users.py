@@ -2,7 +2,7 @@
 
 import re
 
-from hiring import accounts
+from hiring.accounts import users as accounts
 from tests.conftest import AuthActions, csrf_token
 from tests.workspace_data import fast_hashing  # noqa: F401
 

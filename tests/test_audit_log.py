@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hiring import audit
-from hiring.audit_search import AuditFilters, search
-from hiring.migrations import AUDIT_REDACTION
+from hiring.accounts import audit
+from hiring.accounts.audit_search import AuditFilters, search
+from hiring.store.migrations import AUDIT_REDACTION
 
 
 def _ago(days: float) -> str:

@@ -1,6 +1,6 @@
 import pytest
 
-from hiring import accounts
+from hiring.accounts import users as accounts
 from hiring.web.headers import CSP
 from tests.conftest import csrf_token
 
@@ -43,7 +43,7 @@ def test_address_limit_spans_accounts(db, staff):
 
 def test_the_counter_is_shared_through_the_database(app, staff):
     """Two connections (as two worker processes would have) see the same counter."""
-    from hiring.db import connect
+    from hiring.store.db import connect
 
     first, second = connect(app.config["DATABASE"]), connect(app.config["DATABASE"])
     for db in (first, second, first):

@@ -9,11 +9,11 @@ import pytest
 from calibration_data import calibrated_role, make_role, scores_csv
 from candidate_records import assessed_candidate
 
-from hiring import calibration
-from hiring.incumbents import Criterion, IncumbentFileError
-from hiring.model import InsufficientDataError
-from hiring.model_files import ModelFileError, data_hash
-from hiring.workspace import candidate_detail
+from hiring.modeling import calibration
+from hiring.modeling.incumbents import Criterion, IncumbentFileError
+from hiring.modeling.model import InsufficientDataError
+from hiring.modeling.model_files import ModelFileError, data_hash
+from hiring.workspace.candidate_view import candidate_detail
 
 HIGH = Criterion("high_performer")
 
@@ -186,9 +186,9 @@ def test_loaded_models_are_cached_per_file_and_hash(app, db):
 
 
 def test_the_demo_step_calibrates_activates_and_rescores_with_synthetic_incumbents(app, db):
-    from hiring.demo import DemoContext
-    from hiring.demo_calibration import add_demo_calibration
-    from hiring.demo_candidates import DEMO_ROLE
+    from hiring.demo.calibration import add_demo_calibration
+    from hiring.demo.candidates import DEMO_ROLE
+    from hiring.demo.context import DemoContext
 
     role = make_role(db, title=DEMO_ROLE)
     cid, _ = assessed_candidate(app, db, role, "Demo Person (synthetic)", "d@example.test")

@@ -8,8 +8,9 @@ import sys
 from calibration_data import make_role, scores_csv
 from page_support import csrf_token
 
-from hiring import audit, calibration, calibration_jobs
-from hiring.incumbents import Criterion
+from hiring.accounts import audit
+from hiring.modeling import calibration, calibration_jobs
+from hiring.modeling.incumbents import Criterion
 
 
 def _role_with_incumbents(db, n=120):

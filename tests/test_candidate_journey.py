@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hiring import create_app, invites, journey
-from hiring.db import close_all
+from hiring import create_app
+from hiring.candidates import invites, journey
+from hiring.store.db import close_all
 from tests.candidate_support import (
     SHOWN_RE,
     Walker,

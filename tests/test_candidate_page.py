@@ -120,7 +120,7 @@ def test_the_report_link_appears_only_when_the_report_route_exists(app, auth, cl
 
 def test_the_report_link_points_at_the_report_route(tmp_path):
     from hiring import create_app
-    from hiring.db import close_all
+    from hiring.store.db import close_all
 
     app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k"})
     if "reports.candidate_report" not in app.view_functions:
@@ -129,8 +129,8 @@ def test_the_report_link_points_at_the_report_route(tmp_path):
             endpoint="reports.candidate_report",
             view_func=lambda candidate_id: "pdf",
         )
-    from hiring import accounts
-    from hiring.db import get_db
+    from hiring.accounts import users as accounts
+    from hiring.store.db import get_db
     from tests.conftest import AuthActions
 
     db = get_db(app.config["DATABASE"])
@@ -194,8 +194,8 @@ def _reissue_from_the_page(client, candidate_id: int) -> tuple[str, str]:
 def test_an_unfinished_candidate_gets_a_new_link_from_their_page(auth, client, db, people, started):
     import re
 
-    from hiring import invites, journey
-    from hiring.candidates import LinkUnknown
+    from hiring.candidates import invites, journey
+    from hiring.candidates.records import LinkUnknown
     from tests.candidate_support import invite
 
     made = invite(db, people["role"], name="Lou Lost", email="lou@example.test")

@@ -10,16 +10,17 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from scipy.stats import binomtest
 
-from hiring import accounts, decisions
-from hiring.candidate_reports import ReportUnavailable, build_report
+from hiring.accounts import users as accounts
+from hiring.candidates.erasure import erase_candidate
 from hiring.cli import cli
-from hiring.erasure import erase_candidate
-from hiring.model import ValidationReport
-from hiring.probability_interval import probability_interval, wilson_interval
-from hiring.report_cache import cached_report
+from hiring.modeling.model import ValidationReport
+from hiring.modeling.probability_interval import probability_interval, wilson_interval
 from hiring.reports import ReportError, plan_from_gaps
+from hiring.reports.cache import cached_report
+from hiring.reports.candidate_reports import ReportUnavailable, build_report
 from hiring.reports.render import default_worker
-from hiring.workspace import candidate_detail
+from hiring.workspace import decisions
+from hiring.workspace.candidate_view import candidate_detail
 from tests.candidate_records import assessed_candidate
 from tests.workspace_data import completed_candidate, fast_hashing, make_role  # noqa: F401
 
@@ -359,7 +360,7 @@ def test_a_candidate_downloads_their_own_plan(app, client, db, team):
 
 
 def test_a_candidate_who_has_not_finished_gets_no_report(client, db, team):
-    from hiring import invites
+    from hiring.candidates import invites
 
     invite = invites.invite_candidate(
         db, role_slug=team["mine"]["slug"], name="Early Bird", email="eb@x.test", days=14
@@ -373,7 +374,7 @@ def test_a_render_failure_is_a_plain_page(auth, client, team, monkeypatch):
     def overrun(data, variant):
         raise ReportError("The report took longer than 30 seconds to render and was stopped.")
 
-    monkeypatch.setattr("hiring.report_cache.render_report", overrun)
+    monkeypatch.setattr("hiring.reports.cache.render_report", overrun)
     auth.login("recruiter")
     response = client.get(url(team["hire"]["id"]))
     body = response.get_data(as_text=True)
@@ -430,7 +431,7 @@ def test_cache_key_follows_the_templates(app, db, team, monkeypatch):
     cid, instance = team["waiting"]["id"], app.config["INSTANCE_PATH"]
     detail = candidate_detail(db, cid)
     before = cached_report(db, instance, detail, "fit", render=fake_render).path
-    monkeypatch.setattr("hiring.report_cache.design_fingerprint", lambda: "changed design")
+    monkeypatch.setattr("hiring.reports.cache.design_fingerprint", lambda: "changed design")
     after = cached_report(db, instance, detail, "fit", render=fake_render)
     assert not after.hit and after.path != before and not before.exists()
 
@@ -485,7 +486,7 @@ def test_cli_renders_a_role_in_parallel_and_reports_failures(
     role = team["mine"]
     extra = completed_candidate(app, db, role, "Person extra", "extra@x.test", 3, 7)
     ids = sorted([team["hire"]["id"], team["waiting"]["id"], extra["id"]])
-    from hiring import report_batch
+    from hiring.reports import batch as report_batch
 
     real_html = report_batch.report_html
 

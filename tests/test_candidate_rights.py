@@ -5,7 +5,7 @@ import json
 import pytest
 from candidate_records import assessed_candidate, make_role
 
-from hiring.erasure import erase_candidate
+from hiring.candidates.erasure import erase_candidate
 
 SELF_ID = {"sex": "Man", "race_ethnicity": "White", "age_band": "40 to 54", "disability": "No"}
 
@@ -52,7 +52,7 @@ def test_explanation_names_what_was_measured_in_words_only(client, db, people):
 
 
 def test_strengths_and_areas_to_develop_come_from_the_stored_result(client, db, people):
-    from hiring.candidate_data import explain
+    from hiring.candidates.data_rights import explain
 
     cid, token = people["first"]
     explanation = explain(db, cid)
@@ -119,7 +119,7 @@ def test_thank_you_page_links_to_my_data(client, people):
 
 
 def test_download_holds_the_decision_reasons_and_the_report_link(client, db, staff, people):
-    from hiring import decisions
+    from hiring.workspace import decisions
 
     cid, token = people["first"]
     reason = "We needed someone free at weekends."

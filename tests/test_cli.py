@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from hiring.cli import cli
-from hiring.db import close_all
+from hiring.store.db import close_all
 
 
 def test_init_creates_an_instance(run, tmp_path):

@@ -4,8 +4,8 @@ import threading
 import pytest
 from sqlite_utils.migrations import Migrations
 
-from hiring.db import connect, migrate, pending_migrations, write_transaction
-from hiring.migrations import MIGRATIONS
+from hiring.store.db import connect, migrate, pending_migrations, write_transaction
+from hiring.store.migrations import MIGRATIONS
 
 
 def table_names(db):
@@ -66,7 +66,7 @@ def test_failing_migration_rolls_back(tmp_path, monkeypatch):
         db["half_made"].create({"id": int}, pk="id")
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("hiring.db.MIGRATIONS", broken)
+    monkeypatch.setattr("hiring.store.db.MIGRATIONS", broken)
     with pytest.raises(RuntimeError, match="boom"):
         migrate(db)
     assert "half_made" not in table_names(db)

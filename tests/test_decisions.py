@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from hiring import decisions
-from hiring.decisions import DecisionError
+from hiring.workspace import decisions
+from hiring.workspace.decisions import DecisionError
 from tests.conftest import csrf_token
 from tests.workspace_data import bare_candidate, fast_hashing, make_role  # noqa: F401
 

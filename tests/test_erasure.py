@@ -7,9 +7,10 @@ import pytest
 from candidate_records import assessed_candidate, make_role
 from candidate_support import CSRF_RE
 
-from hiring import audit, decisions
-from hiring.erasure import ErasureError, candidate_tables, erase_candidate
-from hiring.migrations import AUDIT_REDACTION
+from hiring.accounts import audit
+from hiring.candidates.erasure import ErasureError, candidate_tables, erase_candidate
+from hiring.store.migrations import AUDIT_REDACTION
+from hiring.workspace import decisions
 
 NAME, EMAIL = "Zephyrine Quixotella", "zq.erase-me@example.test"
 OTHER_NAME, OTHER_EMAIL = "Bartholomew Keepington", "bk.stays@example.test"
@@ -225,7 +226,7 @@ def busy_reader(app, db, monkeypatch):
     """Another connection in the middle of a read, which keeps the write-ahead log busy."""
     import sqlite3
 
-    from hiring import erasure
+    from hiring.candidates import erasure
 
     monkeypatch.setattr(erasure, "CHECKPOINT_PAUSE", 0.0)
     db.execute("PRAGMA busy_timeout = 10")  # each try gives up at once instead of waiting
@@ -239,7 +240,7 @@ def busy_reader(app, db, monkeypatch):
 def test_a_busy_write_ahead_log_is_reported_not_raised(
     app, db, two_candidates, busy_reader, caplog
 ):
-    from hiring.erasure import WAL_BUSY, checkpoint_wal
+    from hiring.candidates.erasure import WAL_BUSY, checkpoint_wal
 
     gone = two_candidates["gone"]
     done = erase_candidate(db, app.config["INSTANCE_PATH"], gone, actor="admin")
@@ -252,7 +253,7 @@ def test_a_busy_write_ahead_log_is_reported_not_raised(
 
 
 def test_the_checkpoint_is_retried_while_busy(monkeypatch):
-    from hiring import erasure
+    from hiring.candidates import erasure
 
     answers = iter([(1, 5, 3), (1, 5, 4), (0, 0, 0)])
 

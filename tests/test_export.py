@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from hiring.exports import csv_lines, safe_cell
 from hiring.web.headers import CSP
+from hiring.workspace.exports import csv_lines, safe_cell
 from tests.workspace_data import bare_candidate, fast_hashing, make_role  # noqa: F401
 
 
@@ -95,7 +95,7 @@ def test_export_with_bad_filters_is_refused(auth, client, role_with_people):
 
 
 def test_export_walks_past_one_batch(db, role_with_people):
-    from hiring import ranking
+    from hiring.workspace import ranking
 
     for i in range(10, 35):
         bare_candidate(db, role_with_people["id"], i, fit=i / 100, band="low", band_rank=1)

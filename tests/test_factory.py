@@ -2,7 +2,7 @@ import os
 import stat
 
 from hiring import create_app
-from hiring.db import close_all
+from hiring.store.db import close_all
 
 
 def test_factory_applies_test_config(app):

@@ -8,7 +8,7 @@ import re
 import pytest
 from candidate_records import insert_candidate, make_role
 
-from hiring import monitoring
+from hiring.fairness import monitoring
 
 
 @pytest.fixture
@@ -123,8 +123,8 @@ def test_self_identification_never_reaches_staff_candidate_pages_or_the_score(
 ):
     from candidate_records import assessed_candidate
 
-    from hiring.journey import saved_answers
-    from hiring.submission import input_hash
+    from hiring.candidates.journey import saved_answers
+    from hiring.candidates.submission import input_hash
 
     role = make_role(db, title="Phone support")
     self_id = {

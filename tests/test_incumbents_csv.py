@@ -3,11 +3,16 @@
 import numpy as np
 import pytest
 
+from hiring.assessment.questionnaires import load_questionnaire
+from hiring.assessment.scoring import score_matrix
 from hiring.errors import HiringError
-from hiring.incumbents import Criterion, IncumbentFileError, parse_incumbents, read_incumbents
-from hiring.paths import data_dir
-from hiring.questionnaires import load_questionnaire
-from hiring.scoring import score_matrix
+from hiring.modeling.incumbents import (
+    Criterion,
+    IncumbentFileError,
+    parse_incumbents,
+    read_incumbents,
+)
+from hiring.store.paths import data_dir
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,11 @@ from io import BytesIO
 import pytest
 from click.testing import CliRunner
 
-from hiring import invites, roles
-from hiring.candidates import CandidateError, LinkExpired, LinkUnknown
+from hiring.candidates import invites
+from hiring.candidates.records import CandidateError, LinkExpired, LinkUnknown
 from hiring.cli import cli
-from hiring.db import close_all, get_db
+from hiring.roles import services as roles
+from hiring.store.db import close_all, get_db
 from tests.candidate_support import SMTPSink, invite, make_role
 from tests.conftest import csrf_token
 

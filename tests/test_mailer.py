@@ -3,8 +3,8 @@
 import email
 import socket
 
-from hiring.invites import Invite
-from hiring.mailer import deliver_invites, invite_message, send_messages, smtp_configured
+from hiring.candidates.invites import Invite
+from hiring.candidates.mail import deliver_invites, invite_message, send_messages, smtp_configured
 from tests.candidate_support import SMTPSink
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hiring import accounts, cohorts, decisions
+from hiring.accounts import users as accounts
+from hiring.workspace import cohorts, decisions
 from tests.conftest import AuthActions, csrf_token
 from tests.workspace_data import completed_candidate, fast_hashing, make_role  # noqa: F401
 
@@ -162,8 +163,8 @@ def test_only_active_managers_can_be_assigned(db, staff, team):
 
 
 def test_the_demo_step_gives_the_manager_hires_to_plan(app, db):
-    from hiring.demo import DemoContext
-    from hiring.demo_workspace import HIRE, SHORTLIST, add_demo_decisions
+    from hiring.demo.context import DemoContext
+    from hiring.demo.workspace import HIRE, SHORTLIST, add_demo_decisions
 
     for username in ("recruiter", "manager"):
         accounts.add_user(db, username, f"{username}-pass-123", username)

@@ -8,21 +8,23 @@ import pytest
 import sklearn
 from sklearn.metrics import roc_auc_score
 
+from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
 from hiring.errors import HiringError
-from hiring.model import (
+from hiring.modeling.model import (
     SHARED_IMPORTANCE_WARNING,
     Calibration,
     InsufficientDataError,
-    ModelFileError,
     ValidationReport,
     calibrate,
-    data_hash,
     held_out_importance,
+)
+from hiring.modeling.model_files import (
+    ModelFileError,
+    data_hash,
     load_model,
     model_metadata,
     save_model,
 )
-from hiring.synthetic import FEATURE_IDS, simulate_incumbents
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +187,7 @@ def test_unexpected_types_are_refused(tmp_path):
 
     import skops.io as sio
 
-    from hiring.model_files import _sha256
+    from hiring.modeling.model_files import _sha256
 
     path = tmp_path / "odd.skops"
     sio.dump({"_sklearn_version": sklearn.__version__, "x": Fraction(1, 3)}, path)

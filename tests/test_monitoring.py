@@ -9,9 +9,8 @@ import pytest
 from candidate_records import insert_candidate, make_role
 from fairlearn.metrics import MetricFrame, selection_rate
 
-from hiring import monitoring
-from hiring.fairness import FairnessError
-from hiring.incumbent_identity import import_identity, parse_identity_csv
+from hiring.fairness import FairnessError, monitoring
+from hiring.fairness.incumbent_identity import import_identity, parse_identity_csv
 
 SEXES = ["Woman", "Man", "Non-binary", "Prefer not to say", None]
 RACES = ["Asian", "Black or African American", "White", "Hispanic or Latino", "Prefer not to say"]
@@ -234,7 +233,7 @@ def test_no_incumbent_table_without_their_self_identification(db, role):
     ],
 )
 def test_identity_file_problems_are_explained(text, message):
-    from hiring.incumbent_identity import IdentityFileError
+    from hiring.fairness.incumbent_identity import IdentityFileError
 
     with pytest.raises(IdentityFileError, match=message):
         parse_identity_csv(text)
@@ -243,7 +242,7 @@ def test_identity_file_problems_are_explained(text, message):
 def test_demo_step_gives_only_synthetic_people_self_identification(db, role):
     from types import SimpleNamespace
 
-    from hiring.demo_self_id import add_synthetic_self_identification
+    from hiring.demo.self_id import add_synthetic_self_identification
 
     fake = insert_candidate(db, role["id"])
     real = insert_candidate(db, role["id"])
@@ -265,7 +264,7 @@ def test_cli_imports_incumbent_self_id_and_exports_csv(tmp_path):
 
     from hiring import create_app
     from hiring.cli import cli
-    from hiring.db import close_all, get_db
+    from hiring.store.db import close_all, get_db
 
     folder = tmp_path / "inst"
     app = create_app({"INSTANCE_PATH": str(folder)})

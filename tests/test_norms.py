@@ -7,8 +7,8 @@ from statistics import NormalDist
 import numpy as np
 import pytest
 
-from hiring.norms import NormGroup, empirical_percentiles, norm_scores, stens
-from hiring.questionnaires import load_questionnaire
+from hiring.assessment.norms import NormGroup, empirical_percentiles, norm_scores, stens
+from hiring.assessment.questionnaires import load_questionnaire
 
 TINY = load_questionnaire(Path(__file__).parent / "fixtures" / "tiny.yaml")
 

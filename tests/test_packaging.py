@@ -29,7 +29,7 @@ def test_wheel_contains_templates_questionnaires_profiles_and_static(tmp_path):
     )
     (wheel,) = tmp_path.glob("frontline_fit-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {"hiring/_data/templates/base.html", "hiring/static/style.css"}
+    expected = {"hiring/_data/templates/base.html", "hiring/web/static/style.css"}
     expected |= {
         f"hiring/_data/questionnaires/{p.name}" for p in (ROOT / "questionnaires").glob("*.yaml")
     }
@@ -50,9 +50,7 @@ def test_the_unpacked_wheel_builds_a_demo_without_the_checkout(tmp_path):
     (wheel,) = built.glob("frontline_fit-*.whl")
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    probe = (
-        "import hiring, hiring.paths as p; print(hiring.__file__); print(p.data_dir('templates'))"
-    )
+    probe = "import hiring, hiring.store.paths as p; print(hiring.__file__); print(p.data_dir('templates'))"
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     where = subprocess.run(
         [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True

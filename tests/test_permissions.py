@@ -5,8 +5,12 @@ import re
 import pytest
 from argon2 import PasswordHasher
 
-from hiring import accounts, create_app, decisions, invites, passwords
-from hiring.db import close_all, get_db
+from hiring import create_app
+from hiring.accounts import passwords
+from hiring.accounts import users as accounts
+from hiring.candidates import invites
+from hiring.store.db import close_all, get_db
+from hiring.workspace import decisions
 from tests.conftest import PASSWORDS, AuthActions, csrf_token
 from tests.workspace_data import completed_candidate, make_role
 

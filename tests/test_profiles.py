@@ -8,9 +8,7 @@ import numpy as np
 import pytest
 import yaml
 
-from hiring.model import calibrate
-from hiring.paths import data_dir
-from hiring.profiles import (
+from hiring.assessment.profiles import (
     HiringProfile,
     ProfileError,
     candidate_fit,
@@ -18,8 +16,10 @@ from hiring.profiles import (
     load_profile,
     load_profiles,
 )
-from hiring.questionnaires import load_bank
-from hiring.synthetic import FEATURE_IDS, simulate_incumbents
+from hiring.assessment.questionnaires import load_bank
+from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+from hiring.modeling.model import calibrate
+from hiring.store.paths import data_dir
 
 SHIPPED = data_dir("profiles") / "contact-center-rep.yaml"
 

@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from hiring import accounts, create_app
-from hiring.db import close_all, get_db
+from hiring import create_app
+from hiring.accounts import users as accounts
+from hiring.store.db import close_all, get_db
 from tests.candidate_support import make_role
 from tests.conftest import PASSWORDS, AuthActions, csrf_token
 from tests.workspace_data import fast_hashing  # noqa: F401

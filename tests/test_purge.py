@@ -7,9 +7,15 @@ from candidate_records import insert_candidate, make_role
 from click.testing import CliRunner
 
 from hiring import create_app
+from hiring.candidates.erasure import (
+    PURGE_RULES,
+    ErasureError,
+    due_for_purge,
+    purge,
+    purge_audit_log,
+)
 from hiring.cli import cli
-from hiring.db import close_all, get_db
-from hiring.erasure import PURGE_RULES, ErasureError, due_for_purge, purge, purge_audit_log
+from hiring.store.db import close_all, get_db
 
 NOW = datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
 

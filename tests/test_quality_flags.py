@@ -8,11 +8,17 @@ import numpy as np
 import pytest
 
 from benchmarks.simulate_norms import simulate_responses
-from hiring import quality
-from hiring.norms import NormGroup
-from hiring.quality import PageTiming, longest_runs, mahalanobis_sq, quality_flags, quality_indices
-from hiring.questionnaires import load_questionnaire
-from hiring.scoring import score_answers, score_matrix
+from hiring.assessment import quality
+from hiring.assessment.norms import NormGroup
+from hiring.assessment.quality import (
+    PageTiming,
+    longest_runs,
+    mahalanobis_sq,
+    quality_flags,
+    quality_indices,
+)
+from hiring.assessment.questionnaires import load_questionnaire
+from hiring.assessment.scoring import score_answers, score_matrix
 
 ROOT = Path(__file__).parents[1]
 TINY = load_questionnaire(ROOT / "tests" / "fixtures" / "tiny.yaml")

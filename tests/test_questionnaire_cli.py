@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks.simulate_norms import simulate_responses
+from hiring.assessment.questionnaires import load_questionnaire
 from hiring.cli.questionnaire import questionnaire
-from hiring.questionnaires import load_questionnaire
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_FILE = FIXTURES / "tiny.yaml"
@@ -162,7 +162,7 @@ def test_reliability_json_is_machine_readable(tmp_path):
 
 
 def test_scores_from_the_cli_match_the_library(tmp_path):
-    from hiring.scoring import score_matrix
+    from hiring.assessment.scoring import score_matrix
 
     q = load_questionnaire(WETCO_FILE)
     path = responses_csv(tmp_path, q, 5, seed=3)

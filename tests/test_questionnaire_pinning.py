@@ -5,9 +5,10 @@ import shutil
 import pytest
 import yaml
 
-from hiring import journey, roles
-from hiring.paths import data_dir
-from hiring.submission import submit_assessment
+from hiring.candidates import journey
+from hiring.candidates.submission import submit_assessment
+from hiring.roles import services as roles
+from hiring.store.paths import data_dir
 from tests.candidate_support import Walker, answers_for, invite, make_role, questionnaire_of
 from tests.conftest import csrf_token
 

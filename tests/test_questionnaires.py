@@ -6,13 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hiring.questionnaires import (
-    QuestionnaireError,
-    check_published,
-    content_hash,
-    load_bank,
-    load_questionnaire,
-)
+from hiring.assessment.questionnaire import QuestionnaireError, content_hash
+from hiring.assessment.questionnaires import check_published, load_bank, load_questionnaire
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny.yaml"

@@ -9,8 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hiring import decisions, ranking, roles
-from hiring.ranking import ListError, ListFilters, ranked_page
+from hiring.roles import pipeline
+from hiring.roles import services as roles
+from hiring.workspace import decisions, ranking
+from hiring.workspace.ranking import ListError, ListFilters, ranked_page
 from tests.workspace_data import bare_candidate, make_role
 
 BANDS = ("strong", "good", "moderate", "low", "knock-out")
@@ -216,14 +218,14 @@ def test_status_counts_follow_inserts_updates_and_deletes(db, listed):
 def test_funnel_counts_everyone_who_reached_a_stage():
     counts = dict.fromkeys(ranking.STATUSES, 0) | {"invited": 5, "started": 4, "completed": 3}
     counts |= {"shortlisted": 2, "interviewed": 1, "hired": 2, "rejected": 6}
-    assert dict(ranking.funnel_stages(counts)) == {
+    assert dict(pipeline.funnel_stages(counts)) == {
         "invited": 23, "started": 18, "completed": 14, "shortlisted": 5, "hired": 2,
     }  # fmt: skip
 
 
 @pytest.mark.parametrize("lookup_cost", [0, 10**9], ids=["by candidate", "by change"])
 def test_the_funnel_counts_stages_reached_before_moving_back(db, monkeypatch, lookup_cost):
-    monkeypatch.setattr(ranking, "LOOKUP_COST", lookup_cost)  # both ways of reading history
+    monkeypatch.setattr(pipeline, "LOOKUP_COST", lookup_cost)  # both ways of reading history
     role, other = make_role(db), make_role(db, title="Other Role")
     paths = {
         "shortlisted, rejected": ["shortlisted", "rejected"],
@@ -244,10 +246,10 @@ def test_the_funnel_counts_stages_reached_before_moving_back(db, monkeypatch, lo
     counts = roles.funnel(db, role["id"])
     assert counts == {**dict.fromkeys(ranking.STATUSES, 0), "invited": 1, "completed": 2,
                       "shortlisted": 1, "offered": 1, "hired": 1, "rejected": 1}  # fmt: skip
-    assert dict(ranking.funnel_stages(counts)) == {
+    assert dict(pipeline.funnel_stages(counts)) == {
         "invited": 7, "started": 6, "completed": 6, "shortlisted": 5, "hired": 2,
     }  # fmt: skip
-    assert dict(ranking.funnel_stages(roles.funnel(db, other["id"]))) == {
+    assert dict(pipeline.funnel_stages(roles.funnel(db, other["id"]))) == {
         "invited": 1, "started": 1, "completed": 1, "shortlisted": 1, "hired": 1,
     }  # fmt: skip
 

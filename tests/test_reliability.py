@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from benchmarks.simulate_norms import simulate_responses
-from hiring.questionnaires import load_questionnaire
-from hiring.reliability import (
+from hiring.assessment.questionnaires import load_questionnaire
+from hiring.assessment.reliability import (
     corrected_item_total,
     cronbach_alpha,
     feldt_interval,

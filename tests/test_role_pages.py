@@ -3,7 +3,7 @@
 import html
 import re
 
-from hiring import decisions
+from hiring.workspace import decisions
 from tests.conftest import csrf_token
 from tests.workspace_data import (  # noqa: F401
     bare_candidate,

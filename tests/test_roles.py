@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from hiring import roles
-from hiring.candidates import STATUSES
-from hiring.questionnaires import QuestionnaireError
+from hiring.assessment.questionnaire import QuestionnaireError
+from hiring.roles import services as roles
+from hiring.roles.pipeline import STATUSES
 from tests.candidate_support import invite, make_role
 
 

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from hiring import scoring
-from hiring.questionnaires import load_questionnaire
-from hiring.scoring import CandidateScores, ResponseError, score_answers, score_matrix
+from hiring.assessment import scoring
+from hiring.assessment.questionnaires import load_questionnaire
+from hiring.assessment.scoring import CandidateScores, ResponseError, score_answers, score_matrix
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = load_questionnaire(FIXTURES / "tiny.yaml")
@@ -220,7 +220,7 @@ def test_keyed_items_and_scenario_scores_for_reliability():
 
 def test_bulk_candidate_scores_equal_one_at_a_time():
     from benchmarks.simulate_norms import simulate_responses
-    from hiring.norms import NormGroup
+    from hiring.assessment.norms import NormGroup
 
     matrix = simulate_responses(TINY, 40, seed=6, careless_share=0.3)
     table, group = score_matrix(TINY, matrix), NormGroup.from_table(TINY)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from hiring.config import SETTINGS, from_environment
+from hiring.store.config import SETTINGS, from_environment
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 

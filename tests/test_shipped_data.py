@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.simulate_norms import NORMS_N, NORMS_SEED, simulated_norms
-from hiring.paths import data_dir
-from hiring.questionnaires import load_bank, load_questionnaire
+from hiring.assessment.questionnaires import load_bank, load_questionnaire
+from hiring.store.paths import data_dir
 
 ROOT = Path(__file__).parents[1]
 SHIPPED = sorted(data_dir("questionnaires").glob("*.y*ml"))
@@ -42,7 +42,7 @@ PROFILES = sorted(data_dir("profiles").glob("*.yaml"))
 
 @pytest.mark.parametrize("path", PROFILES, ids=[p.name for p in PROFILES])
 def test_every_shipped_profile_loads_against_the_questionnaire_it_names(path):
-    from hiring.profiles import load_profile
+    from hiring.assessment.profiles import load_profile
 
     named = load_profile(path).questionnaire
     versions = [q for (q_id, _), q in sorted(load_bank().items()) if q_id == named]

@@ -7,11 +7,12 @@ import threading
 
 import pytest
 
-from hiring import journey, submission
-from hiring.candidates import AlreadySubmitted, get_candidate
-from hiring.db import get_db
-from hiring.profiles import FitResult
-from hiring.scoring import score_answers
+from hiring.assessment.profiles import FitResult
+from hiring.assessment.scoring import score_answers
+from hiring.candidates import journey, submission
+from hiring.candidates.records import AlreadySubmitted, get_candidate
+from hiring.modeling import fitting
+from hiring.store.db import get_db
 from tests.candidate_support import Walker, answers_for, invite, make_role, questionnaire_of
 
 
@@ -55,7 +56,7 @@ def test_submit_scores_and_stores_once(app, db, made, q):
     fit = json.loads(result["fit"])
     assert (
         candidate["band"] == fit["band"]
-        and candidate["band_rank"] == submission.BAND_RANKS[fit["band"]]
+        and candidate["band_rank"] == fitting.BAND_RANKS[fit["band"]]
     )
     assert candidate["top_strength"] == (fit["strengths"] or [None])[0]
     event = next(db["audit_log"].rows_where("action = 'candidate.scored'"))
@@ -155,7 +156,7 @@ def test_self_identification_never_changes_the_score(app, db, role, q):
 
 
 class FakeModel:
-    """Stands in for hiring.calibration's active model."""
+    """Stands in for hiring.modeling.live_model's active model."""
 
     version_id = 7
     label = "test model"
@@ -176,7 +177,7 @@ class FakeModel:
 
 
 def test_an_active_model_gives_the_fit(app, db, made, q, monkeypatch):
-    monkeypatch.setattr(submission, "_active_model", lambda *args: FakeModel())
+    monkeypatch.setattr(submission, "active_model", lambda *args: FakeModel())
     fill(db, made.candidate_id, q, answers_for(q))
     result = submission.submit_assessment(db, made.candidate_id, instance_path=app.instance_path)
     candidate = get_candidate(db, made.candidate_id)
@@ -192,9 +193,9 @@ def test_an_active_model_gives_the_fit(app, db, made, q, monkeypatch):
 
 
 def test_demo_step_leaves_candidates_at_every_stage(app, db):
-    from hiring import invites
-    from hiring.demo import DemoContext
-    from hiring.demo_candidates import COMPLETED, HALF_DONE, INVITED, add_demo_candidates
+    from hiring.candidates import invites
+    from hiring.demo.candidates import COMPLETED, HALF_DONE, INVITED, add_demo_candidates
+    from hiring.demo.context import DemoContext
 
     ctx = DemoContext(app=app, db=db)
     add_demo_candidates(ctx)

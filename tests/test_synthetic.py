@@ -5,9 +5,8 @@ import pytest
 from scipy import stats
 from sklearn.metrics import roc_auc_score
 
-from hiring.paths import data_dir
-from hiring.questionnaires import load_questionnaire
-from hiring.synthetic import (
+from hiring.assessment.questionnaires import load_questionnaire
+from hiring.demo.synthetic import (
     FEATURE_IDS,
     simulate_applicants,
     simulate_incumbents,
@@ -15,6 +14,7 @@ from hiring.synthetic import (
     trait_correlation,
     true_weights,
 )
+from hiring.store.paths import data_dir
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,14 @@ from scipy.special import expit, logit
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from hiring.drift import pool_drift
-from hiring.utility import (
+from hiring.modeling.drift import pool_drift
+from hiring.modeling.utility import (
     biserial_from_point_biserial,
     empirical_success_ratio,
     expected_outcomes,
     taylor_russell,
 )
-from hiring.validation import (
+from hiring.modeling.validation import (
     auc_with_ci,
     brier_score,
     brier_skill_score,

@@ -7,8 +7,8 @@ import pytest
 from calibration_data import calibrated_role, make_role, scores_csv
 from page_support import csrf_token
 
-from hiring import calibration, calibration_jobs
-from hiring.incumbents import Criterion
+from hiring.modeling import calibration, calibration_jobs
+from hiring.modeling.incumbents import Criterion
 
 
 @pytest.fixture

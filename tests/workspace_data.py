@@ -6,8 +6,11 @@ import pytest
 from argon2 import PasswordHasher
 from sqlite_utils import Database
 
-from hiring import cohorts, invites, journey, passwords, roles, submission
-from hiring.audit import now_iso
+from hiring.accounts import passwords
+from hiring.accounts.audit import now_iso
+from hiring.candidates import invites, journey, submission
+from hiring.roles import services as roles
+from hiring.workspace import cohorts
 
 
 def make_role(db: Database, title: str = "Service Agent", manager_id: int | None = None) -> dict:

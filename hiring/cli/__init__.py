@@ -48,38 +48,37 @@ def cli(ctx: click.Context, instance: Path | None) -> None:
     ctx.ensure_object(dict)
 
 
-from hiring.cli import admin as _admin  # noqa: E402  (commands register on import)
+# The commands import their use cases; they are registered after ``cli`` exists.
+from hiring.cli import (  # noqa: E402  # noqa: E402
+    admin,
+    calibration,
+    fairness,
+    invite,
+    questionnaire,
+    reports,
+    rights,
+    roles,
+    users,
+)
 from hiring.cli.demo import demo  # noqa: E402
 
-cli.add_command(_admin.init)
-cli.add_command(_admin.serve)
-cli.add_command(_admin.db_group)
-cli.add_command(_admin.users)
-cli.add_command(demo)
-from hiring.cli.invite import invite as _invite  # noqa: E402
-from hiring.cli.roles import roles_group as _roles_group  # noqa: E402
-
-cli.add_command(_roles_group)
-cli.add_command(_invite)
-from hiring.cli.fairness import fairness_group as _fairness_group  # noqa: E402
-from hiring.cli.rights import erase as _erase  # noqa: E402
-from hiring.cli.rights import purge as _purge  # noqa: E402
-
-cli.add_command(_fairness_group)
-cli.add_command(_purge)
-cli.add_command(_erase)
-from hiring.cli import workspace as _workspace  # noqa: E402,F401  (adds `users set-role/disable/enable`)
-from hiring.cli.questionnaire import questionnaire as _questionnaire  # noqa: E402
-
-cli.add_command(_questionnaire)
-from hiring.cli import calibration as _calibration  # noqa: E402
-
-cli.add_command(_calibration.incumbents_group)
-cli.add_command(_calibration.calibrate)
-cli.add_command(_calibration.models_group)
-cli.add_command(_calibration.rescore)
-from hiring.cli.reports import report as _report  # noqa: E402
-from hiring.cli.reports import reports as _reports  # noqa: E402
-
-cli.add_command(_report)
-cli.add_command(_reports)
+for command in (
+    admin.init,
+    admin.serve,
+    admin.db_group,
+    users.users,
+    demo,
+    roles.roles_group,
+    invite.invite,
+    fairness.fairness_group,
+    rights.purge,
+    rights.erase,
+    questionnaire.questionnaire,
+    calibration.incumbents_group,
+    calibration.calibrate,
+    calibration.models_group,
+    calibration.rescore,
+    reports.report,
+    reports.reports,
+):
+    cli.add_command(command)

@@ -1,11 +1,9 @@
-"""Commands that create, upgrade and serve an instance and manage staff accounts."""
-
-import secrets
+"""Commands that create, upgrade and serve an instance."""
 
 import click
 
-from hiring import accounts
-from hiring.db import get_db, migrate, pending_migrations
+from hiring.accounts import users as accounts
+from hiring.store.db import get_db, migrate, pending_migrations
 
 
 def _db(ctx: click.Context):
@@ -55,67 +53,10 @@ def db_group() -> None:
 def db_upgrade(ctx: click.Context) -> None:
     """Apply pending schema migrations (the app also does this at start)."""
     from hiring.cli import make_app
-    from hiring.db import connect
+    from hiring.store.db import connect
 
     app = make_app(ctx)  # starting the app already migrates; report what was done
     db = connect(app.config["DATABASE"])
     applied = migrate(db)
     left = pending_migrations(db)
     click.echo(f"Schema up to date ({len(applied)} applied now, {len(left)} pending).")
-
-
-@click.group()
-def users() -> None:
-    """Manage staff accounts."""
-
-
-@users.command("add")
-@click.argument("username")
-@click.option(
-    "--role", type=click.Choice(accounts.ROLES), required=True, help="The account's role."
-)
-@click.option("--name", "display_name", default="", help="Display name.")
-@click.option(
-    "--password",
-    default=None,
-    help="Password; omit to be prompted, or use --generate.",
-)
-@click.option("--generate", is_flag=True, help="Generate a strong password and print it once.")
-@click.pass_context
-def users_add(ctx, username, role, display_name, password, generate) -> None:
-    """Create a staff account."""
-    _, db = _db(ctx)
-    if generate:
-        password = secrets.token_urlsafe(12)
-    elif password is None:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = accounts.add_user(db, username, password, role, display_name)
-    click.echo(f"Created {user.username} ({user.role}).")
-    if generate:
-        click.echo(f"Password: {password}")
-
-
-@users.command("list")
-@click.pass_context
-def users_list(ctx) -> None:
-    """List staff accounts."""
-    _, db = _db(ctx)
-    rows = accounts.list_users(db)
-    if not rows:
-        click.echo("No accounts yet.")
-    for user in rows:
-        state = "active" if user.active else "disabled"
-        click.echo(f"{user.username:<20} {user.role:<10} {state:<8} {user.display_name}")
-
-
-@users.command("set-password")
-@click.argument("username")
-@click.option("--password", default=None, help="New password; omit to be prompted.")
-@click.pass_context
-def users_set_password(ctx, username, password) -> None:
-    """Set a new password for an account (signs out its sessions)."""
-    _, db = _db(ctx)
-    if password is None:
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    accounts.set_password(db, username, password)
-    click.echo(f"Password changed for {username}.")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from hiring import calibration
-from hiring.db import get_db
 from hiring.errors import HiringError
-from hiring.incumbents import RULES, Criterion, IncumbentFileError
-from hiring.model import METHODS, ValidationReport
-from hiring.roles import get_role, get_role_by_slug
+from hiring.modeling import calibration
+from hiring.modeling.incumbents import RULES, Criterion, IncumbentFileError
+from hiring.modeling.model import METHODS, ValidationReport
+from hiring.roles.services import get_role, get_role_by_slug
+from hiring.store.db import get_db
 
 
 def _app_db(ctx: click.Context, role_slug: str | None = None):

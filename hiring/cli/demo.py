@@ -24,7 +24,7 @@ def _browser_url(host: str, port: int) -> str:
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to serve on.")
 def demo(folder: Path, no_serve: bool, host: str, port: int) -> None:
     """Build a demo instance with synthetic data and serve it on this machine."""
-    from hiring.demo import build_demo
+    from hiring.demo.build import build_demo
 
     click.echo(f"Building the demo instance in {folder.resolve()} (all data is synthetic) ...")
     url = _browser_url(host, port) + "/"

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import click
 
-from hiring import monitoring
-from hiring.db import get_db
-from hiring.incumbent_identity import import_identity, parse_identity_csv
-from hiring.roles import get_role_by_slug
+from hiring.fairness import monitoring
+from hiring.fairness.incumbent_identity import import_identity, parse_identity_csv
+from hiring.roles.services import get_role_by_slug
+from hiring.store.db import get_db
 
 
 def _db(ctx: click.Context):

@@ -5,10 +5,10 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from hiring import invites
-from hiring.db import get_db
+from hiring.candidates import invites
+from hiring.candidates.mail import deliver_invites
 from hiring.errors import HiringError
-from hiring.mailer import deliver_invites
+from hiring.store.db import get_db
 
 
 def _print_links(app: Flask, made: list[invites.Invite], base_url: str | None) -> None:

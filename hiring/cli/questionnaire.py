@@ -11,11 +11,12 @@ from typing import Any
 import click
 import numpy as np
 
-from hiring.norms import NormGroup, norm_scores
-from hiring.questionnaires import QuestionnaireError, load_questionnaire
-from hiring.reliability import reliability_report
-from hiring.response_csv import read_responses_csv
-from hiring.scoring import ResponseError, all_candidate_scores, score_matrix
+from hiring.assessment.norms import NormGroup, norm_scores
+from hiring.assessment.questionnaire import QuestionnaireError
+from hiring.assessment.questionnaires import load_questionnaire
+from hiring.assessment.reliability import reliability_report
+from hiring.assessment.response_csv import read_responses_csv
+from hiring.assessment.scoring import ResponseError, all_candidate_scores, score_matrix
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import click
 
-from hiring import audit
-from hiring.db import get_db
+from hiring.accounts import audit
 from hiring.errors import HiringError
-from hiring.report_batch import assessed_candidates, build_reports, render_batch
-from hiring.report_cache import cached_report, write_atomic
+from hiring.reports.batch import assessed_candidates, build_reports, render_batch
+from hiring.reports.cache import cached_report, write_atomic
 from hiring.reports.content import PAGE_SIZES, VARIANTS
-from hiring.roles import get_role_by_slug
-from hiring.workspace import candidate_detail
+from hiring.roles.services import get_role_by_slug
+from hiring.store.db import get_db
+from hiring.workspace.candidate_view import candidate_detail
 
 VARIANT = click.option(
     "--variant",

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import click
 
-from hiring import erasure
-from hiring.db import get_db
+from hiring.candidates import erasure
+from hiring.store.db import get_db
 
 
 def _app_db(ctx: click.Context):

@@ -2,8 +2,8 @@
 
 import click
 
-from hiring import roles
-from hiring.db import get_db
+from hiring.roles import services as roles
+from hiring.store.db import get_db
 
 
 def _db(ctx: click.Context):

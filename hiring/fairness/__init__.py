@@ -18,6 +18,7 @@ from hiring.fairness.groups import (
     INTERSECTION_SEPARATOR,
     UNKNOWN_LABELS,
     FairnessError,
+    GroupImpact,
     group_label,
     intersect,
 )
@@ -27,7 +28,6 @@ from hiring.fairness.impact import (
     MIN_SHARE,
     SCORING_RATE,
     SELECTION,
-    GroupImpact,
     ImpactTable,
     band_at_or_above,
     scoring_rate_table,

@@ -6,12 +6,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from hiring.fairness.groups import (
-    UNKNOWN_LABELS,
-    FairnessError,
-    check_min_group_size,
-    group_labels,
-)
+from hiring.fairness.groups import UNKNOWN_LABELS, FairnessError, check_min_group_size, group_labels
 from hiring.fairness.impact import MIN_GROUP_SIZE
 
 # Cohen's conventional benchmarks for |d|; descriptive labels, not legal thresholds.

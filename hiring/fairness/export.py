@@ -4,7 +4,8 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from hiring.fairness.effect_sizes import EffectSize, EffectSizeTable
-from hiring.fairness.impact import GroupImpact, ImpactTable
+from hiring.fairness.groups import GroupImpact
+from hiring.fairness.impact import ImpactTable
 
 UNKNOWN_ROW_LABEL = "(unknown / prefer not to say)"
 IMPACT_COLUMNS = ("table", *(f.name for f in fields(GroupImpact)), "reference_group", "median")

@@ -2,6 +2,7 @@
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from hiring.errors import HiringError
 
@@ -87,3 +88,24 @@ def check_min_share(min_share: float) -> None:
     """Reject a small-group share that is not a fraction of the sample."""
     if not 0 <= min_share < 1:
         raise FairnessError("The small-group share must be a fraction between 0 and 1, e.g. 0.02.")
+
+
+@dataclass(frozen=True)
+class GroupImpact:
+    """One group's line in an adverse-impact table."""
+
+    group: str
+    n: int
+    share: float  # of the whole sample, unknowns included
+    selected: int  # selected, or (scoring-rate tables) scoring above the median
+    rate: float
+    impact_ratio: float | None  # None when the group is excluded or no ratio is defined
+    four_fifths_flag: bool
+    excluded_reason: str | None
+    small_share_flag: bool
+    fisher_p: float | None  # tests are against the reference group; None for it and exclusions
+    z_p: float | None
+    chi2_p: float | None
+    primary_test: str | None
+    primary_p: float | None
+    min_expected: float | None  # smallest expected cell count in the 2x2 table

@@ -11,6 +11,7 @@ import numpy as np
 from hiring.fairness.groups import (
     UNKNOWN_LABELS,
     FairnessError,
+    GroupImpact,
     check_min_group_size,
     check_min_share,
     group_labels,
@@ -30,27 +31,6 @@ FOUR_FIFTHS = Fraction(4, 5)
 
 SELECTION = "selection"
 SCORING_RATE = "scoring rate"
-
-
-@dataclass(frozen=True)
-class GroupImpact:
-    """One group's line in an adverse-impact table."""
-
-    group: str
-    n: int
-    share: float  # of the whole sample, unknowns included
-    selected: int  # selected, or (scoring-rate tables) scoring above the median
-    rate: float
-    impact_ratio: float | None  # None when the group is excluded or no ratio is defined
-    four_fifths_flag: bool
-    excluded_reason: str | None
-    small_share_flag: bool
-    fisher_p: float | None  # tests are against the reference group; None for it and exclusions
-    z_p: float | None
-    chi2_p: float | None
-    primary_test: str | None
-    primary_p: float | None
-    min_expected: float | None  # smallest expected cell count in the 2x2 table
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,13 @@
 """Plain-language sentences that explain an impact table to the person reading it."""
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from hiring.fairness.groups import GroupImpact
 from hiring.fairness.significance import MIN_EXPECTED_COUNT
-
-if TYPE_CHECKING:
-    from hiring.fairness.impact import GroupImpact
 
 
 def table_notes(
-    rows: Sequence["GroupImpact"],
+    rows: Sequence[GroupImpact],
     total: int,
     unknown_count: int,
     reference: str | None,
@@ -47,7 +44,7 @@ def table_notes(
     return notes
 
 
-def _size_note(row: "GroupImpact", min_share: float) -> str:
+def _size_note(row: GroupImpact, min_share: float) -> str:
     """Describe a small group with its size and rate, so it is never silently dropped."""
     described = (
         f"'{row.group}' ({row.n} people, {row.share:.1%} of the sample, rate {row.rate:.1%})"
@@ -59,7 +56,7 @@ def _size_note(row: "GroupImpact", min_share: float) -> str:
     return f"{described} is under {min_share:.0%} of the sample; read its ratio with care."
 
 
-def _reference_notes(rows: Sequence["GroupImpact"], reference: str | None) -> list[str]:
+def _reference_notes(rows: Sequence[GroupImpact], reference: str | None) -> list[str]:
     """Explain what the impact ratios are relative to, or why there are none."""
     included = [row for row in rows if row.excluded_reason is None]
     if not included:

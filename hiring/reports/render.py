@@ -5,11 +5,11 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from hiring.paths import data_dir
 from hiring.reports.charts import chart_legend, score_chart
 from hiring.reports.content import PAGE_SIZES, VARIANTS, ReportData
 from hiring.reports.errors import ReportError
 from hiring.reports.worker import RenderWorker
+from hiring.store.paths import data_dir
 
 TEMPLATES = {"fit": "reports/fit_report.html", "onboarding": "reports/onboarding_plan.html"}
 DEFAULT_TIMEOUT = 30.0

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 
-from hiring import staff_sessions
-from hiring.accounts import User
-from hiring.webdb import db
+from hiring.accounts import sessions as staff_sessions
+from hiring.accounts.users import User
+from hiring.web.database import db
 
 
 def load_user() -> None:

@@ -4,10 +4,10 @@ import secrets
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
-from hiring import accounts
+from hiring.accounts import users as accounts
 from hiring.web.access import roles_required
+from hiring.web.database import db
 from hiring.web.forms.workspace import PasswordResetForm, UserAddForm, UserUpdateForm
-from hiring.webdb import db
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 

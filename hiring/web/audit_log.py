@@ -3,10 +3,10 @@
 from flask import Blueprint, render_template, request
 from wtforms import SelectChoice
 
-from hiring import audit_search
+from hiring.accounts import audit_search
 from hiring.web.access import roles_required
+from hiring.web.database import db
 from hiring.web.forms.rights import AuditFilterForm
-from hiring.webdb import db
 
 bp = Blueprint("audit_log", __name__, url_prefix="/admin/audit")
 

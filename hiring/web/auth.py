@@ -4,11 +4,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
-from hiring import accounts, staff_sessions
-from hiring.passwords import verify_password
+from hiring.accounts import sessions as staff_sessions
+from hiring.accounts import users as accounts
+from hiring.accounts.passwords import verify_password
 from hiring.web.access import login_required
+from hiring.web.database import db
 from hiring.web.forms.auth import LoginForm, PasswordChangeForm
-from hiring.webdb import db
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

@@ -30,20 +30,20 @@ from flask import (
 )
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from hiring import invites, journey
-from hiring.candidates import (
+from hiring.assessment.questionnaire import QuestionnaireError
+from hiring.candidates import invites, journey
+from hiring.candidates.records import (
     ACCOMMODATION_DEFAULT,
     AlreadySubmitted,
     LinkExpired,
     LinkUnknown,
     is_submitted,
 )
+from hiring.candidates.submission import submit_assessment
 from hiring.errors import HiringError
-from hiring.questionnaires import QuestionnaireError
-from hiring.roles import RoleError, get_role
-from hiring.submission import submit_assessment
+from hiring.roles.services import RoleError, get_role
+from hiring.web.database import db
 from hiring.web.forms.candidate import ConsentForm, SelfIdForm, page_form_class
-from hiring.webdb import db
 
 bp = Blueprint("candidate", __name__)
 TOKEN_IN_PATH = re.compile(r"/a/[A-Za-z0-9_-]+")

@@ -10,13 +10,13 @@ from datetime import date
 
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
-from hiring import audit
-from hiring.candidate_data import data_export, explain
-from hiring.roles import get_role
+from hiring.accounts import audit
+from hiring.candidates.data_rights import data_export, explain
+from hiring.roles.services import get_role
 from hiring.web.candidate import candidate_required
+from hiring.web.database import db
 from hiring.web.reports import send_report
-from hiring.webdb import db
-from hiring.workspace import candidate_detail
+from hiring.workspace.candidate_view import candidate_detail
 
 bp = Blueprint("candidate_rights", __name__, url_prefix="/my-data")
 

@@ -12,12 +12,12 @@ from flask import (
     url_for,
 )
 
-from hiring import erasure
-from hiring.candidates import CandidateError, get_candidate
-from hiring.roles import get_role
+from hiring.candidates import erasure
+from hiring.candidates.records import CandidateError, get_candidate
+from hiring.roles.services import get_role
 from hiring.web.access import roles_required
+from hiring.web.database import db
 from hiring.web.forms.rights import EraseForm
-from hiring.webdb import db
 
 bp = Blueprint("erasure", __name__, url_prefix="/admin/erasure")
 

@@ -8,15 +8,15 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
-from hiring import monitoring, roles
-from hiring.bias_audit import bias_audit_pdf
-from hiring.fairness import MIN_SHARE, SMALL_SAMPLE_SIZE
-from hiring.monitoring_chart import impact_chart
+from hiring.fairness import MIN_SHARE, SMALL_SAMPLE_SIZE, monitoring
+from hiring.fairness.bias_audit import bias_audit_pdf
+from hiring.fairness.chart import impact_chart
 from hiring.reports.errors import ReportError
+from hiring.roles import services as roles
+from hiring.roles.profiles import feature_names
 from hiring.web.access import roles_required
+from hiring.web.database import db
 from hiring.web.forms.rights import BandCutForm
-from hiring.webdb import db
-from hiring.workspace import feature_names
 
 bp = Blueprint("fairness", __name__, url_prefix="/admin/fairness")
 

@@ -2,12 +2,13 @@
 
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 
-from hiring import invites, roles
-from hiring.candidates import CandidateError
-from hiring.mailer import deliver_invites, smtp_configured
+from hiring.candidates import invites
+from hiring.candidates.mail import deliver_invites, smtp_configured
+from hiring.candidates.records import CandidateError
+from hiring.roles import services as roles
 from hiring.web.access import roles_required
+from hiring.web.database import db
 from hiring.web.forms.invite import InviteForm, ReissueForm, UploadForm
-from hiring.webdb import db
 
 bp = Blueprint("invite", __name__, url_prefix="/invite")
 STAFF = ("admin", "recruiter")

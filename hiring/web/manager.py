@@ -4,10 +4,11 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
-from hiring import audit, cohorts, exports
+from hiring.accounts import audit
 from hiring.web.access import roles_required
+from hiring.web.database import db
 from hiring.web.forms.workspace import IdsForm
-from hiring.webdb import db
+from hiring.workspace import cohorts, exports
 
 bp = Blueprint("manager", __name__, url_prefix="/manager")
 MANAGERS = ("admin", "manager")

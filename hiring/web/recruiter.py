@@ -16,16 +16,18 @@ from flask import (
     url_for,
 )
 
-from hiring import audit, decisions, exports, ranking
-from hiring.candidates import OPEN_STATUSES
+from hiring.accounts import audit
 from hiring.errors import HiringError
+from hiring.roles.pipeline import OPEN_STATUSES
+from hiring.roles.profiles import feature_names
 from hiring.web.access import roles_required
+from hiring.web.database import db
 from hiring.web.forms.invite import ReissueForm
 from hiring.web.forms.workspace import IdsForm, ListFilterForm, NoteForm, StatusForm
 from hiring.web.invite import STAFF as INVITERS
 from hiring.web.roles import role_or_404
-from hiring.webdb import db
-from hiring.workspace import NotFound, candidate_detail, compare, feature_names
+from hiring.workspace import decisions, exports, ranking
+from hiring.workspace.candidate_view import NotFound, candidate_detail, compare
 
 bp = Blueprint("recruiter", __name__)
 STAFF = ("admin", "recruiter")

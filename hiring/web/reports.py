@@ -19,14 +19,15 @@ from flask import (
     url_for,
 )
 
-from hiring import audit, cohorts
-from hiring.candidate_reports import ReportUnavailable
-from hiring.report_cache import cached_report
+from hiring.accounts import audit
 from hiring.reports import ReportError
+from hiring.reports.cache import cached_report
+from hiring.reports.candidate_reports import ReportUnavailable
 from hiring.reports.content import PAGE_SIZES, VARIANTS
 from hiring.web.access import roles_required
-from hiring.webdb import db
-from hiring.workspace import CandidateDetail, NotFound, candidate_detail
+from hiring.web.database import db
+from hiring.workspace import cohorts
+from hiring.workspace.candidate_view import CandidateDetail, NotFound, candidate_detail
 
 bp = Blueprint("reports", __name__)
 READERS = ("admin", "recruiter", "manager")

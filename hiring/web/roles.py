@@ -12,13 +12,15 @@ from flask import (
     url_for,
 )
 
-from hiring import cohorts, roles
-from hiring.questionnaires import QuestionnaireError
-from hiring.ranking import funnel_stages
+from hiring.assessment.questionnaire import QuestionnaireError
+from hiring.roles import services as roles
+from hiring.roles.pipeline import funnel_stages
+from hiring.roles.profiles import shipped_profiles
 from hiring.web.access import roles_required
+from hiring.web.database import db
 from hiring.web.forms.workspace import ConfirmForm, ManagerForm, RoleForm, choices
-from hiring.webdb import db
-from hiring.workspace import role_model_label, shipped_profiles
+from hiring.workspace import cohorts
+from hiring.workspace.candidate_view import role_model_label
 
 bp = Blueprint("roles", __name__, url_prefix="/roles")
 STAFF = ("admin", "recruiter")

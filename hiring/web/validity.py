@@ -1,8 +1,8 @@
 """The admin Validity page per role: the model's honest evidence, its versions, incumbent upload.
 
 Admins only. Every change (upload, calibrate, activate, suspend, re-score) is a POST form
-with a CSRF token and goes through a use case in :mod:`hiring.calibration`; a calibration
-starts as a background job (:mod:`hiring.calibration_jobs`) that the page follows.
+with a CSRF token and goes through a use case in :mod:`hiring.modeling.calibration`; a calibration
+starts as a background job (:mod:`hiring.modeling.calibration_jobs`) that the page follows.
 """
 
 from collections.abc import Callable
@@ -21,16 +21,17 @@ from flask import (
     url_for,
 )
 
-from hiring import calibration, calibration_jobs, roles
-from hiring.calibration_chart import calibration_chart, importance_chart
 from hiring.errors import HiringError
-from hiring.incumbents import Criterion, IncumbentFileError
-from hiring.validity import validity_view
+from hiring.modeling import calibration, calibration_jobs
+from hiring.modeling.calibration_chart import calibration_chart, importance_chart
+from hiring.modeling.incumbents import Criterion, IncumbentFileError
+from hiring.modeling.validity import validity_view
+from hiring.roles import services as roles
 from hiring.web.access import roles_required
+from hiring.web.database import db
 from hiring.web.forms.calibration import CalibrateForm, IncumbentUploadForm, SuspendForm
 from hiring.web.forms.workspace import ConfirmForm
 from hiring.web.roles import role_or_404
-from hiring.webdb import db
 
 bp = Blueprint("validity", __name__, url_prefix="/admin/validity")
 T = TypeVar("T")

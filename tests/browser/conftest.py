@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hiring import create_app
-from hiring.db import close_all, get_db
+from hiring.store.db import close_all, get_db
 from tests.candidate_support import invite, make_role
 
 HERE = Path(__file__).resolve().parent

@@ -2,8 +2,9 @@
 
 import pytest
 
-from hiring import accounts, calibration, calibration_jobs
-from hiring.incumbents import Criterion
+from hiring.accounts import users as accounts
+from hiring.modeling import calibration, calibration_jobs
+from hiring.modeling.incumbents import Criterion
 from tests.calibration_data import scores_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hiring import journey
+from hiring.candidates import journey
 from tests.candidate_support import answers_for, questionnaire_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

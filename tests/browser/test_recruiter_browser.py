@@ -2,7 +2,7 @@
 
 import pytest
 
-from hiring import accounts
+from hiring.accounts import users as accounts
 from tests.workspace_data import completed_candidate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

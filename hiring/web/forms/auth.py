@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from hiring.passwords import MIN_PASSWORD_LENGTH
+from hiring.accounts.passwords import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):

@@ -5,8 +5,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, FloatField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from hiring.model import METHODS
-from hiring.model_versions import MAX_REASON
+from hiring.modeling.model import METHODS
+from hiring.modeling.versions import MAX_REASON
 
 RULE_CHOICES = [
     SelectChoice("binary", "Yes/no column (high performer or not)"),

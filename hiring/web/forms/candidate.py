@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import InputRequired, Optional
 
-from hiring.journey import PREFER_NOT, SELF_ID_FIELDS
+from hiring.candidates.journey import PREFER_NOT, SELF_ID_FIELDS
 
 FIELD_PREFIX = "a_"
 

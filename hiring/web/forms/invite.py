@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from hiring.invites import MAX_CSV_ROWS, MAX_NAME
+from hiring.candidates.invites import MAX_CSV_ROWS, MAX_NAME
 
 
 class InviteForm(FlaskForm):

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from hiring.monitoring import BAND_ORDER, DEFAULT_BAND_CUT
+from hiring.fairness.monitoring import BAND_ORDER, DEFAULT_BAND_CUT
 
 
 class _QueryForm(FlaskForm):

@@ -14,10 +14,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from hiring.accounts import ROLES
-from hiring.decisions import DECISION_STATUSES, MAX_NOTE, MAX_REASON
-from hiring.passwords import MIN_PASSWORD_LENGTH
-from hiring.ranking import SORTS, STATUSES
+from hiring.accounts.passwords import MIN_PASSWORD_LENGTH
+from hiring.accounts.users import ROLES
+from hiring.workspace.decisions import DECISION_STATUSES, MAX_NOTE, MAX_REASON
+from hiring.workspace.ranking import SORTS, STATUSES
 
 BANDS = ("strong", "good", "moderate", "low", "knock-out", "not calibrated")
 

@@ -1,0 +1,1 @@
+"""The assessment core: questionnaire format, scoring, quality flags, reliability, norms and profiles."""

@@ -1,0 +1,482 @@
+"""Hiring profiles: load and check them, derive targets from incumbents, explain a candidate's fit.
+
+Fit bands
+---------
+With a calibrated probability ``p`` of high performance and the incumbents' base rate ``b``
+the band is set by the lift ``p / b``:
+
+=============  ===================
+band           lift ``p / b``
+=============  ===================
+``strong``     >= 1.5
+``good``       >= 1.1 and < 1.5
+``moderate``   >= 0.75 and < 1.1
+``low``        < 0.75
+=============  ===================
+
+Without a probability (no calibration yet, or one whose evidence is insufficient) the band
+comes from the profile match ``m``: the weighted share of features at or above their target's
+low end (a missing score counts as not met): ``strong`` m >= .85, ``good`` >= .65,
+``moderate`` >= .45, else ``low``. Any knock-out (a score below the feature's ``minimum``)
+makes the band ``knock-out`` whatever the rest says.
+
+Gaps are signed distances to the target range in standard deviations: negative below the low
+end, positive above the high end, zero inside. The SD is the incumbents' (from the
+calibration), else the questionnaire norms', else the target range width / 1.35.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from hiring.errors import HiringError
+
+PHASES = (30, 60, 90)
+LIFT_BANDS = ((1.5, "strong"), (1.1, "good"), (0.75, "moderate"))
+MATCH_BANDS = ((0.85, "strong"), (0.65, "good"), (0.45, "moderate"))
+KNOCKOUT_BAND = "knock-out"
+IQR_TO_SD = 1.35  # the interquartile range of a normal distribution in SD units
+
+
+class ProfileError(HiringError):
+    """A profile file is broken; ``problems`` lists each as ``FILE: field.path: problem``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class DevelopmentModule:
+    """The onboarding module that closes a gap on one feature."""
+
+    id: str
+    name: str
+    covers: str
+    days: float
+    delivered_by: str
+    phase: int
+
+
+@dataclass(frozen=True)
+class FeatureTarget:
+    """What a profile wants on one feature, and what to do when a hire falls short."""
+
+    feature_id: str
+    weight: float
+    low: float
+    high: float
+    minimum: float | None
+    strength_on_the_job: str
+    interview_probes: tuple[str, ...]
+    coaching_questions: tuple[str, ...]
+    module: DevelopmentModule
+    median: float | None = None
+
+
+@dataclass(frozen=True)
+class HiringProfile:
+    """A versioned hiring profile: from a YAML file, or derived from incumbents."""
+
+    id: str
+    version: str
+    title: str
+    description: str
+    questionnaire: str
+    features: tuple[FeatureTarget, ...]
+    source: str = "file"
+    based_on: str | None = None
+    path: str = ""
+
+    @property
+    def feature_ids(self) -> tuple[str, ...]:
+        """The features this profile covers, in file order."""
+        return tuple(f.feature_id for f in self.features)
+
+    def target(self, feature_id: str) -> FeatureTarget:
+        """Return the target for ``feature_id``."""
+        for feature in self.features:
+            if feature.feature_id == feature_id:
+                return feature
+        raise KeyError(feature_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-able data."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HiringProfile:
+        """Rebuild a profile (e.g. a stored derived version) from :meth:`to_dict` output."""
+        features = []
+        for f in data["features"]:
+            values = dict(f)
+            values["module"] = DevelopmentModule(**values["module"])
+            values["interview_probes"] = tuple(values["interview_probes"])
+            values["coaching_questions"] = tuple(values["coaching_questions"])
+            features.append(FeatureTarget(**values))
+        return cls(**{**data, "features": tuple(features)})
+
+
+class _Checker:
+    """Collect every problem in a profile file rather than stopping at the first."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[str] = []
+
+    def add(self, where: str, problem: str) -> None:
+        self.problems.append(f"{self.name}: {where}: {problem}")
+
+    def text(self, data: Mapping[str, Any], key: str, where: str) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.add(f"{where}{key}", "must be a non-empty text")
+            return ""
+        return value.strip()
+
+    def number(self, data: Mapping[str, Any], key: str, where: str, optional: bool = False) -> Any:
+        value = data.get(key)
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.add(f"{where}{key}", "must be a number")
+            return None
+        return float(value)
+
+    def texts(self, data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key)
+        if not isinstance(value, list) or not value:
+            self.add(f"{where}{key}", "must be a non-empty list of texts")
+            return ()
+        for i, entry in enumerate(value):
+            if not isinstance(entry, str) or not entry.strip():
+                self.add(f"{where}{key}[{i}]", "must be a non-empty text")
+        return tuple(str(v).strip() for v in value)
+
+
+def _module(check: _Checker, data: Any, where: str) -> DevelopmentModule | None:
+    if not isinstance(data, dict):
+        check.add(where.rstrip("."), "must be a mapping")
+        return None
+    phase = data.get("phase")
+    if phase not in PHASES:
+        check.add(f"{where}phase", "must be 30, 60 or 90 (days after the start)")
+    days = check.number(data, "days", where)
+    if days is not None and days <= 0:
+        check.add(f"{where}days", "must be positive")
+    text = {key: check.text(data, key, where) for key in ("id", "name", "covers", "delivered_by")}
+    return DevelopmentModule(
+        text["id"],
+        text["name"],
+        text["covers"],
+        days or 0.0,
+        text["delivered_by"],
+        phase if phase in PHASES else 0,
+    )
+
+
+def _feature(
+    check: _Checker, feature_id: str, data: Any, metric: tuple[float, float] | None
+) -> FeatureTarget | None:
+    where = f"features.{feature_id}."
+    if not isinstance(data, dict):
+        check.add(where.rstrip("."), "must be a mapping")
+        return None
+    weight = check.number(data, "weight", where)
+    if weight is not None and weight < 0:
+        check.add(f"{where}weight", "must not be negative")
+    target = data.get("target")
+    low = high = None
+    if isinstance(target, dict):
+        low = check.number(target, "low", f"{where}target.")
+        high = check.number(target, "high", f"{where}target.")
+    else:
+        check.add(f"{where}target", "must be a mapping with low and high")
+    minimum = check.number(data, "minimum", where, optional=True)
+    if low is not None and high is not None and low > high:
+        check.add(f"{where}target", f"low ({low:g}) is above high ({high:g})")
+    if minimum is not None and low is not None and minimum > low:
+        check.add(f"{where}minimum", f"({minimum:g}) is above the target's low end ({low:g})")
+    if metric is not None:
+        for name, value in (("target.low", low), ("target.high", high), ("minimum", minimum)):
+            if value is not None and not metric[0] <= value <= metric[1]:
+                check.add(f"{where}{name}", f"{value:g} is outside {metric[0]:g}..{metric[1]:g}")
+    texts = (
+        check.text(data, "strength_on_the_job", where),
+        check.texts(data, "interview_probes", where),
+        check.texts(data, "coaching_questions", where),
+    )
+    module = _module(check, data.get("module"), f"{where}module.")
+    if None in (weight, low, high) or module is None:
+        return None
+    return FeatureTarget(feature_id, weight, low, high, minimum, *texts, module)  # type: ignore[arg-type]
+
+
+def _metrics(questionnaire: Any) -> dict[str, tuple[float, float]]:
+    """Return the score range of each feature of ``questionnaire``."""
+    points = float(questionnaire.response_scale.points)
+    out = {s.id: (1.0, points) for s in questionnaire.scales}
+    out.update({c.id: (0.0, 100.0) for c in questionnaire.competencies})
+    return out
+
+
+def load_profile(path: str | Path, questionnaire: Any = None) -> HiringProfile:
+    """Load and check a profile YAML; raise :class:`ProfileError` listing every problem.
+
+    With a ``questionnaire`` the profile must cover exactly its features, within their ranges.
+    """
+    path = Path(path)
+    check = _Checker(path.name)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ProfileError([f"{path.name}: cannot be read as YAML ({error})"]) from error
+    if not isinstance(data, dict):
+        raise ProfileError([f"{path.name}: must be a mapping at the top level"])
+    head = [check.text(data, key, "") for key in ("id", "version", "title", "description")]
+    if isinstance(data.get("version"), int | float):
+        check.problems.pop()  # a bare number is a fine version
+        head[1] = str(data["version"])
+    q_id = check.text(data, "questionnaire", "")
+    features_data = data.get("features")
+    if not isinstance(features_data, dict) or not features_data:
+        check.add("features", "must be a mapping of feature id to target")
+        features_data = {}
+    metrics = _metrics(questionnaire) if questionnaire is not None else {}
+    if questionnaire is not None:
+        for missing in sorted(set(metrics) - set(features_data)):
+            check.add(f"features.{missing}", "is missing")
+        for unknown in sorted(set(features_data) - set(metrics)):
+            check.add(f"features.{unknown}", f"is not a feature of {questionnaire.id}")
+    targets = [
+        _feature(check, str(fid), fdata, metrics.get(str(fid)))
+        for fid, fdata in features_data.items()
+    ]
+    if check.problems:
+        raise ProfileError(check.problems)
+    return HiringProfile(
+        id=head[0],
+        version=head[1],
+        title=head[2],
+        description=head[3],
+        questionnaire=q_id,
+        features=tuple(t for t in targets if t is not None),
+        path=str(path),
+    )
+
+
+def load_profiles(
+    directory: str | Path | None = None, questionnaire: Any = None
+) -> dict[tuple[str, str], HiringProfile]:
+    """Load every ``*.yaml`` profile in ``directory`` (default: the shipped ``profiles/``)."""
+    if directory is None:
+        from hiring.store.paths import data_dir
+
+        directory = data_dir("profiles")
+    profiles, problems = {}, []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            profile = load_profile(path, questionnaire)
+        except ProfileError as error:
+            problems.extend(error.problems)
+            continue
+        profiles[(profile.id, profile.version)] = profile
+    if problems:
+        raise ProfileError(problems)
+    return profiles
+
+
+def derive_profile(
+    base: HiringProfile,
+    features: np.ndarray,
+    y: np.ndarray,
+    feature_ids: Sequence[str],
+    *,
+    importance: Mapping[str, float] | None = None,
+    version: str | None = None,
+) -> HiringProfile:
+    """Return a new profile version with targets from the incumbents' high performers.
+
+    Each target becomes the high performers' interquartile range, with their median kept;
+    weights become the positive permutation importances when given (else the base weights).
+    Texts, minimums and modules are kept from ``base``.
+    """
+    x = np.asarray(features, dtype=float)
+    top = x[np.asarray(y).astype(bool)]
+    if top.shape[0] < 10:
+        raise HiringError("At least 10 high performers are needed to derive profile targets.")
+    column = {f: j for j, f in enumerate(feature_ids)}
+    targets = []
+    for target in base.features:
+        values = top[:, column[target.feature_id]] if target.feature_id in column else []
+        values = np.asarray(values)[np.isfinite(values)] if len(values) else np.array([])
+        if values.size < 10:
+            targets.append(target)
+            continue
+        low, median, high = (round(float(v), 2) for v in np.percentile(values, [25, 50, 75]))
+        weight = target.weight
+        if importance is not None and target.feature_id in importance:
+            weight = round(max(float(importance[target.feature_id]), 0.0), 4)
+        targets.append(replace(target, low=low, high=high, median=median, weight=weight))
+    return replace(
+        base,
+        version=version or f"{base.version}-calibrated",
+        features=tuple(targets),
+        source="calibration",
+        based_on=f"{base.id}@{base.version}",
+        path="",
+    )
+
+
+@dataclass(frozen=True)
+class OnboardingGap:
+    """A gap worth closing after hire, with the module that closes it."""
+
+    feature_id: str
+    gap: float
+    priority: float
+    module: DevelopmentModule
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """A candidate's fit to a profile (and to the calibrated model, when there is one)."""
+
+    probability: float | None
+    band: str
+    band_basis: str  # "probability" or "profile"
+    percentile: float | None
+    gaps: dict[str, float]
+    factors: list[tuple[str, float]]
+    knockouts: list[str]
+    strengths: list[str]
+    onboarding_gaps: list[OnboardingGap]
+    base_rate: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-able data."""
+        return asdict(self)
+
+
+def _band(thresholds: Sequence[tuple[float, str]], value: float) -> str:
+    return next((name for cut, name in thresholds if value >= cut), "low")
+
+
+def _spread(profile: HiringProfile, calibration: Any, norms: Mapping[str, Any] | None) -> dict:
+    """Return (centre, SD) per feature: incumbents', else norms', else from the target."""
+    out = {}
+    for t in profile.features:
+        fid = t.feature_id
+        if calibration is not None and fid in calibration.feature_sds:
+            out[fid] = (calibration.feature_means[fid], calibration.feature_sds[fid])
+        elif norms and fid in norms:
+            out[fid] = (float(norms[fid][0]), float(norms[fid][1]))
+        else:
+            out[fid] = ((t.low + t.high) / 2, (t.high - t.low) / IQR_TO_SD)
+        if not out[fid][1] > 0:
+            out[fid] = (out[fid][0], 1.0)
+    return out
+
+
+def _factors(calibration: Any, scores: Mapping[str, float | None]) -> list[tuple[str, float]]:
+    """Return coefficient x standardized value per feature, largest effect first."""
+    coefficients = calibration.report.coefficients
+    explainer = calibration.explainer
+    factors = []
+    for fid, coef in coefficients.items():
+        value = scores.get(fid)
+        value = explainer["fill"][fid] if value is None or not np.isfinite(value) else value
+        factors.append((fid, coef * (value - explainer["center"][fid]) / explainer["scale"][fid]))
+    return sorted(factors, key=lambda item: -abs(item[1]))
+
+
+def candidate_fit(
+    profile: HiringProfile,
+    scores: Mapping[str, float | None],
+    calibration: Any = None,
+    *,
+    norms: Mapping[str, tuple[float, float, int]] | None = None,
+) -> FitResult:
+    """Explain a candidate's fit: probability, band, percentile, gaps, factors and modules.
+
+    ``scores`` maps feature id to score (None or NaN when missing); ``calibration`` is a
+    :class:`hiring.modeling.model.Calibration` (or None before any calibration).
+    """
+    spread = _spread(profile, calibration, norms)
+    gaps, knockouts, met_weight, z = {}, [], 0.0, {}
+    for t in profile.features:
+        value = scores.get(t.feature_id)
+        if value is None or not np.isfinite(value):
+            continue
+        centre, sd = spread[t.feature_id]
+        z[t.feature_id] = (value - centre) / sd
+        below, above = min(value - t.low, 0.0), max(value - t.high, 0.0)
+        gaps[t.feature_id] = round((below + above) / sd, 4)
+        met_weight += t.weight if value >= t.low else 0.0
+        if t.minimum is not None and value < t.minimum:
+            knockouts.append(t.feature_id)
+    probability = percentile = base_rate = None
+    factors: list[tuple[str, float]] = []
+    notes = []
+    if calibration is not None and calibration.report.evidence_sufficient:
+        row = [scores.get(f) for f in calibration.feature_ids]
+        probability = float(calibration.predict([np.nan if v is None else v for v in row])[0])
+        base_rate = calibration.report.base_rate
+        predictions = np.asarray(calibration.incumbent_predictions)
+        below = np.sum(predictions < probability) + 0.5 * np.sum(predictions == probability)
+        percentile = round(100 * float(below) / predictions.size, 1)
+        factors = _factors(calibration, scores)
+    elif calibration is not None:
+        notes.append("Insufficient evidence: the model does not beat the base rate yet.")
+    if knockouts:
+        band, basis = KNOCKOUT_BAND, "minimum"
+    elif probability is not None and base_rate:
+        band, basis = _band(LIFT_BANDS, probability / base_rate), "probability"
+    else:
+        total = sum(t.weight for t in profile.features) or 1.0
+        band, basis = _band(MATCH_BANDS, met_weight / total), "profile"
+    return FitResult(
+        probability=probability,
+        band=band,
+        band_basis=basis,
+        percentile=percentile,
+        gaps=gaps,
+        factors=factors,
+        knockouts=knockouts,
+        strengths=_strengths(profile, scores, z),
+        onboarding_gaps=_onboarding(profile, gaps, calibration),
+        base_rate=base_rate,
+        notes=notes,
+    )
+
+
+def _strengths(
+    profile: HiringProfile, scores: Mapping[str, float | None], z: Mapping[str, float]
+) -> list[str]:
+    """The three features furthest above the typical incumbent, among those on target."""
+    eligible = [fid for fid in z if scores[fid] >= profile.target(fid).low]  # type: ignore[operator]
+    return sorted(eligible, key=lambda fid: -z[fid])[:3]
+
+
+def _onboarding(
+    profile: HiringProfile, gaps: Mapping[str, float], calibration: Any
+) -> list[OnboardingGap]:
+    """Rank shortfalls by importance x gap size; importance falls back to profile weight."""
+    weight = {t.feature_id: t.weight for t in profile.features}
+    if calibration is not None and calibration.report.evidence_sufficient:
+        learned = {row["feature"]: max(row["mean"], 0.0) for row in calibration.report.importance}
+        if any(v > 0 for v in learned.values()):
+            weight = {fid: learned.get(fid, 0.0) for fid in weight}
+    ranked = [
+        OnboardingGap(fid, gap, round(weight[fid] * -gap, 6), profile.target(fid).module)
+        for fid, gap in gaps.items()
+        if gap < 0
+    ]
+    return sorted(ranked, key=lambda g: (-g.priority, g.gap))

@@ -1,0 +1,202 @@
+"""The candidate's way through the assessment: consent, save a page, resume, self-identify.
+
+Every page is saved when the candidate moves on, so answers survive a closed tab, another
+device or a server restart; the link always resumes at the first page still missing an
+answer.
+"""
+
+from sqlite_utils import Database
+
+from hiring.accounts import audit
+from hiring.candidates.records import AlreadySubmitted, CandidateError, get_candidate, is_submitted
+from hiring.roles.services import get_role, publish_questionnaire, role_questionnaire
+from hiring.store.db import write_transaction
+
+# A page left open longer than this counts as this long: the candidate was away.
+MAX_PAGE_SECONDS = 30 * 60
+
+PREFER_NOT = "Prefer not to say"
+SELF_ID_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sex": (
+        "Sex or gender",
+        ("Woman", "Man", "Non-binary", "I describe myself another way", PREFER_NOT),
+    ),
+    "race_ethnicity": (
+        "Race or ethnicity",
+        (
+            "American Indian or Alaska Native",
+            "Asian",
+            "Black or African American",
+            "Hispanic or Latino",
+            "Middle Eastern or North African",
+            "Native Hawaiian or Pacific Islander",
+            "White",
+            "Two or more groups",
+            "Another group",
+            PREFER_NOT,
+        ),
+    ),
+    "age_band": ("Age", ("Under 25", "25 to 39", "40 to 54", "55 or over", PREFER_NOT)),
+    "disability": (
+        "Do you have a disability or long-term health condition?",
+        ("Yes", "No", PREFER_NOT),
+    ),
+}
+
+
+class QuestionnaireChanged(CandidateError):
+    """The installed questionnaire file differs from the version the candidate started on."""
+
+
+def candidate_questionnaire(db: Database, candidate: dict):
+    """Return the questionnaire of the candidate's role, exactly as the candidate started it.
+
+    A candidate is pinned at consent to the content hash of what they were shown; answers
+    are only scored against those same items. Raises :class:`QuestionnaireChanged` when the
+    installed file has changed since.
+    """
+    questionnaire = role_questionnaire(get_role(db, candidate["role_id"]))
+    pinned = candidate.get("questionnaire_hash")
+    if pinned and pinned != questionnaire.content_hash:
+        raise QuestionnaireChanged(
+            f"The questionnaire {questionnaire.label} ({questionnaire.source}) was changed "
+            f"after candidate {candidate['id']} started it (started on content {pinned}, the "
+            f"installed file is {questionnaire.content_hash}); a published version never "
+            "changes, so restore the file or give the edit a new version. Saved answers are kept."
+        )
+    return questionnaire
+
+
+def _open_candidate(db: Database, candidate_id: int) -> dict:
+    candidate = get_candidate(db, candidate_id)
+    if is_submitted(candidate):
+        raise AlreadySubmitted("Your answers were already sent; they can no longer be changed.")
+    return candidate
+
+
+def give_consent(db: Database, candidate_id: int) -> dict:
+    """Record consent and start the assessment; pin the questionnaire's content hash."""
+    candidate = _open_candidate(db, candidate_id)
+    questionnaire = candidate_questionnaire(db, candidate)
+    publish_questionnaire(db, questionnaire)
+    with write_transaction(db):
+        candidate = get_candidate(db, candidate_id)
+        if candidate["status"] == "invited":
+            now = audit.now_iso()
+            db["candidates"].update(
+                candidate_id,
+                {
+                    "status": "started",
+                    "consented_at": now,
+                    "started_at": now,
+                    "questionnaire_hash": questionnaire.content_hash,
+                },
+            )
+            audit.record(db, "candidate", "candidate.consent", "candidate", candidate_id)
+    return get_candidate(db, candidate_id)
+
+
+def saved_answers(db: Database, candidate_id: int) -> dict[str, int]:
+    """Return every answer saved so far, by item id."""
+    return {
+        row["item_id"]: row["value"]
+        for row in db["answers"].rows_where("candidate_id = ?", [candidate_id])
+    }
+
+
+def _check_values(questionnaire, page, answers: dict[str, int]) -> None:
+    points = questionnaire.response_scale.points
+    for item_id, value in answers.items():
+        if item_id not in page.item_ids:
+            raise CandidateError(f"Item {item_id!r} is not on page {page.id!r}.")
+        top = (
+            len(questionnaire.sjt_by_id[item_id].options)
+            if item_id in questionnaire.sjt_by_id
+            else points
+        )
+        if not isinstance(value, int) or not 1 <= value <= top:
+            raise CandidateError(f"Answer {value!r} to {item_id!r} is out of range.")
+
+
+def save_page(
+    db: Database,
+    candidate_id: int,
+    page_index: int,
+    answers: dict[str, int],
+    *,
+    seconds: float | None = None,
+    advance: bool = True,
+) -> None:
+    """Store one page's answers (replacing earlier ones) and the time spent on it.
+
+    ``seconds`` adds to the page's total (a page seen twice counts twice), capped per visit
+    at :data:`MAX_PAGE_SECONDS`; ``advance`` marks the page as done for resuming.
+    """
+    candidate = _open_candidate(db, candidate_id)
+    questionnaire = candidate_questionnaire(db, candidate)
+    page = questionnaire.pages[page_index]
+    _check_values(questionnaire, page, answers)
+    now = audit.now_iso()
+    with write_transaction(db):
+        if is_submitted(get_candidate(db, candidate_id)):
+            return  # submitted in between by another request: answers are final
+        db["answers"].upsert_all(
+            [
+                {"candidate_id": candidate_id, "item_id": k, "value": v, "answered_at": now}
+                for k, v in answers.items()
+            ],
+            pk=("candidate_id", "item_id"),
+        )
+        if seconds is not None:
+            db.execute(
+                "insert into page_timings (candidate_id, page_id, seconds, n_items) "
+                "values (?, ?, ?, ?) on conflict (candidate_id, page_id) "
+                "do update set seconds = seconds + excluded.seconds",
+                [
+                    candidate_id,
+                    page.id,
+                    min(max(seconds, 0.0), MAX_PAGE_SECONDS),
+                    len(page.item_ids),
+                ],
+            )
+        if advance:
+            db.execute(
+                "update candidates set current_page = max(coalesce(current_page, 0), ?) "
+                "where id = ?",
+                [page_index + 1, candidate_id],
+            )
+
+
+def resume_page(questionnaire, answers: dict[str, int]) -> int:
+    """Return the index of the first page still missing an answer (len(pages) when none)."""
+    for index, page in enumerate(questionnaire.pages):
+        if any(item_id not in answers for item_id in page.item_ids):
+            return index
+    return len(questionnaire.pages)
+
+
+def page_seconds(db: Database, candidate_id: int) -> dict[str, tuple[float, int]]:
+    """Return the seconds spent and number of items, by page id."""
+    return {
+        row["page_id"]: (row["seconds"], row["n_items"])
+        for row in db["page_timings"].rows_where("candidate_id = ?", [candidate_id])
+    }
+
+
+def save_self_identification(db: Database, candidate_id: int, values: dict[str, str]) -> None:
+    """Store the voluntary answers apart from the assessment; never read by scoring.
+
+    A field left out or empty is stored as "Prefer not to say".
+    """
+    row: dict[str, str] = {}
+    for name, (_label, choices) in SELF_ID_FIELDS.items():
+        value = values.get(name) or PREFER_NOT
+        if value not in choices:
+            raise CandidateError(f"{value!r} is not one of the choices for {name}.")
+        row[name] = value
+    _open_candidate(db, candidate_id)
+    with write_transaction(db):
+        db["self_identification"].upsert(
+            {"candidate_id": candidate_id, **row, "recorded_at": audit.now_iso()},
+            pk="candidate_id",
+        )

@@ -1,0 +1,120 @@
+"""Send invite e-mails through the SMTP server named in the settings.
+
+Settings (``HIRING_SMTP_*``): host (empty = no e-mail; staff copy the links instead), port
+(465 means implicit TLS), STARTTLS on or off, optional user and password, sender address.
+"""
+
+import smtplib
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from hiring.candidates.invites import Invite
+from hiring.candidates.records import ACCOMMODATION_DEFAULT
+
+TIMEOUT_SECONDS = 15
+
+
+def smtp_configured(config: Mapping) -> bool:
+    """Tell whether invites go out by e-mail."""
+    return bool(config.get("SMTP_HOST"))
+
+
+def invite_message(
+    config: Mapping, *, name: str, email: str, role_title: str, link: str, expires_at: str
+) -> EmailMessage:
+    """Build the plain-text invitation for one candidate."""
+    message = EmailMessage()
+    message["From"] = config.get("SMTP_FROM") or "hiring@localhost"
+    message["To"] = formataddr((name, email))
+    message["Subject"] = f"Your assessment for {role_title}"
+    message["Message-ID"] = make_msgid(domain="frontline-fit")
+    message.set_content(
+        f"Hello {name},\n\n"
+        f"Thank you for applying for {role_title}. The next step is a short online "
+        "assessment about how you like to work and how you would handle some everyday "
+        "service situations. It works on a phone or a computer, and your answers are saved "
+        "as you go, so you can stop and come back with the same link.\n\n"
+        f"Start here (this link is personal, please do not share it):\n{link}\n\n"
+        f"The link works until {expires_at[:10]}.\n\n"
+        f"{config.get('ACCOMMODATION_CONTACT') or ACCOMMODATION_DEFAULT}\n"
+    )
+    return message
+
+
+def _connect(config: Mapping) -> smtplib.SMTP:
+    host, port = config["SMTP_HOST"], int(config.get("SMTP_PORT") or 587)
+    context = ssl.create_default_context()
+    if port == 465:
+        server: smtplib.SMTP = smtplib.SMTP_SSL(
+            host, port, timeout=TIMEOUT_SECONDS, context=context
+        )
+    else:
+        server = smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS)
+        if config.get("SMTP_STARTTLS"):
+            server.starttls(context=context)
+    if config.get("SMTP_USER"):
+        server.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
+    return server
+
+
+def send_messages(config: Mapping, messages: Sequence[EmailMessage]) -> list[str | None]:
+    """Send each message over one connection; return per message None or what went wrong.
+
+    A connection failure is reported against every message, so that staff see for each
+    candidate that the link must be passed on by hand.
+    """
+    try:
+        server = _connect(config)
+    except (OSError, smtplib.SMTPException) as error:
+        reason = f"the mail server could not be reached ({error.__class__.__name__}: {error})"
+        return [reason] * len(messages)
+    results: list[str | None] = []
+    try:
+        for message in messages:
+            try:
+                server.send_message(message)
+                results.append(None)
+            except (OSError, smtplib.SMTPException) as error:
+                results.append(f"the mail server refused the message ({error})")
+    finally:
+        try:
+            server.quit()
+        except (OSError, smtplib.SMTPException):
+            server.close()
+    return results
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How one invite reached (or did not reach) its candidate."""
+
+    invite: Invite
+    link: str
+    emailed: bool
+    problem: str | None = None
+
+
+def deliver_invites(config: Mapping, invites: Sequence[Invite], base_url: str) -> list[Delivery]:
+    """E-mail each invite when SMTP is configured; otherwise hand the links back to show."""
+    links = [invite.link(base_url) for invite in invites]
+    if not invites or not smtp_configured(config):
+        return [Delivery(i, link, emailed=False) for i, link in zip(invites, links, strict=True)]
+    messages = [
+        invite_message(
+            config,
+            name=i.name,
+            email=i.email,
+            role_title=i.role_title,
+            link=link,
+            expires_at=i.expires_at,
+        )
+        for i, link in zip(invites, links, strict=True)
+    ]
+    outcomes = send_messages(config, messages)
+    return [
+        Delivery(i, link, emailed=problem is None, problem=problem)
+        for i, link, problem in zip(invites, links, outcomes, strict=True)
+    ]

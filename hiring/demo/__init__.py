@@ -1,0 +1,1 @@
+"""The demo instance and the synthetic data it is built from."""

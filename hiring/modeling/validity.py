@@ -1,0 +1,123 @@
+"""Gather a role's Validity page: a model version's out-of-fold evidence, drift and profiles."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlite_utils import Database
+
+from hiring.assessment.profiles import FeatureTarget, HiringProfile
+from hiring.modeling.calibration import default_profile, incumbent_matrix, latest_import
+from hiring.modeling.drift import FeatureDrift, pool_drift
+from hiring.modeling.model import WARN_BELOW
+from hiring.modeling.versions import (
+    CalibrationError,
+    ModelVersion,
+    derived_profile,
+    list_versions,
+    scored_with,
+)
+from hiring.roles.profiles import feature_names
+from hiring.roles.services import get_role, role_questionnaire
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """One feature's target in the shipped profile and in the one derived from incumbents."""
+
+    feature_id: str
+    name: str
+    default: FeatureTarget | None
+    derived: FeatureTarget | None
+
+
+@dataclass
+class ValidityView:
+    """Everything the Validity page shows about one role."""
+
+    role: dict
+    versions: list[ModelVersion]
+    version: ModelVersion | None
+    names: dict[str, str]
+    incumbents: int = 0
+    synthetic_incumbents: int = 0
+    last_import: dict | None = None
+    applicants: int = 0
+    drift: list[FeatureDrift] = field(default_factory=list)
+    default_profile: HiringProfile | None = None
+    derived_profile: HiringProfile | None = None
+    scored_with: int = 0
+    warn_below: int = WARN_BELOW
+
+    @property
+    def active(self) -> ModelVersion | None:
+        """The version the role uses now."""
+        return next((v for v in self.versions if v.id == self.role["model_version_id"]), None)
+
+    @property
+    def profile_rows(self) -> list[ProfileRow]:
+        """The shipped and the derived targets side by side, in questionnaire order."""
+        rows = []
+        for fid, name in self.names.items():
+            default = _target(self.default_profile, fid)
+            rows.append(ProfileRow(fid, name, default, _target(self.derived_profile, fid)))
+        return rows
+
+    @property
+    def drift_warnings(self) -> list[str]:
+        """The large shifts of the applicant pool, one sentence each."""
+        return [d.warning for d in self.drift if d.warning]
+
+
+def _target(profile: HiringProfile | None, feature_id: str) -> FeatureTarget | None:
+    if profile is None or feature_id not in profile.feature_ids:
+        return None
+    return profile.target(feature_id)
+
+
+def _pick(role: dict, versions: list[ModelVersion], version_id: int | None) -> ModelVersion | None:
+    """The chosen version (it must be this role's), else the active one, else the newest."""
+    if version_id is not None:
+        chosen = next((v for v in versions if v.id == version_id), None)
+        if chosen is None:
+            raise CalibrationError(f"Role {role['slug']} has no model version {version_id}.")
+        return chosen
+    active = next((v for v in versions if v.id == role["model_version_id"]), None)
+    return active or (versions[0] if versions else None)
+
+
+def applicant_matrix(db: Database, role_id: int, feature_ids: tuple[str, ...]) -> np.ndarray:
+    """Return the stored scores of the role's assessed candidates (n x k, NaN when missing)."""
+    rows = db.query(
+        "SELECT r.scores FROM results r JOIN candidates c ON c.id = r.candidate_id "
+        "WHERE c.role_id = ? AND r.scores IS NOT NULL",
+        [role_id],
+    )
+    values = []
+    for row in rows:
+        scores = json.loads(row["scores"])
+        flat = {**scores.get("scales", {}), **scores.get("competencies", {})}
+        values.append([np.nan if flat.get(f) is None else flat[f] for f in feature_ids])
+    return np.array(values, dtype=float).reshape(len(values), len(feature_ids))
+
+
+def validity_view(db: Database, role_id: int, version_id: int | None = None) -> ValidityView:
+    """Gather the page for a role and one of its versions (default: the active one)."""
+    role = get_role(db, role_id)
+    feature_ids = tuple(role_questionnaire(role).feature_ids)
+    versions = list_versions(db, role_id)
+    version = _pick(role, versions, version_id)
+    view = ValidityView(role, versions, version, feature_names(role))
+    ids, incumbents, _y, view.synthetic_incumbents = incumbent_matrix(db, role_id, feature_ids)
+    view.incumbents, view.last_import = len(ids), latest_import(db, role_id)
+    applicants = applicant_matrix(db, role_id, feature_ids)
+    view.applicants = applicants.shape[0]
+    if view.incumbents >= 2 and view.applicants >= 2:
+        view.drift = pool_drift(incumbents, applicants, feature_ids)
+    view.default_profile = default_profile(role)
+    if version is not None:
+        view.derived_profile = derived_profile(db, version)
+        view.scored_with = scored_with(db, version.id)
+    return view

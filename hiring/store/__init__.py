@@ -1,0 +1,1 @@
+"""The store: settings, the SQLite connection, schema migrations and instance paths."""
