@@ -80,7 +80,7 @@ def test_every_bad_row_and_column_is_named(q):
         "staff.csv: line 4 (employee_id E1): duplicate employee_id (also on line 2)",
         "staff.csv: line 4 (employee_id E1): column warm_01: '2.5' is not a whole number",
         "staff.csv: line 5 (employee_id E4): column high_performer: the outcome is missing",
-        "staff.csv: line 6 (employee_id E5): column warm_01: 'x' is not a number",
+        "staff.csv: line 6 (employee_id E5): column warm_01: 'x' is not a whole number",
         "staff.csv: line 6 (employee_id E5): column high_performer: 'maybe' is not yes/no (or 1/0)",
         "staff.csv: line 7: has 3 fields, the header has 6",
     ]

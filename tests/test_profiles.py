@@ -1,5 +1,6 @@
 """Hiring profiles: shipped files load, broken ones are named, fit is explained consistently."""
 
+import copy
 import json
 import statistics
 from pathlib import Path
@@ -95,7 +96,7 @@ def _broken(tmp_path, edit):
             "features.teamwork.interview_probes: must be a non-empty list",
         ),
         (
-            lambda d: d["features"].update(charisma=d["features"]["warmth"]),
+            lambda d: d["features"].update(charisma=copy.deepcopy(d["features"]["warmth"])),
             "features.charisma: is not a feature of wetco-service",
         ),
         (lambda d: d["features"].pop("patience_caring"), "features.patience_caring: is missing"),

@@ -33,9 +33,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from hiring.errors import HiringError
+from hiring.store.text_input import InputFileError
+from hiring.store.yaml_input import load_yaml_file
 
 PHASES = (30, 60, 90)
 LIFT_BANDS = ((1.5, "strong"), (1.1, "good"), (0.75, "moderate"))
@@ -234,9 +235,10 @@ def load_profile(path: str | Path, questionnaire: Any = None) -> HiringProfile:
     path = Path(path)
     check = _Checker(path.name)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ProfileError([f"{path.name}: cannot be read as YAML ({error})"]) from error
+        data = load_yaml_file(path)
+    except InputFileError as error:
+        problem = error.message.removeprefix(f"{path.name}: ")
+        raise ProfileError([f"{path.name}: cannot be read as YAML ({problem})"]) from None
     if not isinstance(data, dict):
         raise ProfileError([f"{path.name}: must be a mapping at the top level"])
     head = [check.text(data, key, "") for key in ("id", "version", "title", "description")]

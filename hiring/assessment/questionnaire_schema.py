@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +42,7 @@ TOP_FIELDS = {
     "norms_label",
 }
 KEYS = {"plus": 1, "minus": -1}
+MAX_NAMED = 30  # allowed names listed in a message about an unknown field
 
 
 class _Problems:
@@ -58,9 +60,11 @@ class _Problems:
         if not isinstance(raw, dict):
             self.add(path, f"must be a mapping of fields, got {_kind(raw)}")
             return {}
-        for key in raw:
-            if key not in allowed:
-                self.add(path, f"unknown field {key!r} (allowed: {', '.join(sorted(allowed))})")
+        unknown = [key for key in raw if key not in allowed]
+        if unknown:
+            names = ", ".join(sorted(allowed)[:MAX_NAMED])  # said once: a list may be long
+            for key in unknown:
+                self.add(path, f"unknown field {key!r} (allowed: {names})")
         return raw
 
     def text(self, raw: dict, key: str, path: str, default: str | None = None) -> str:
@@ -361,9 +365,10 @@ def _minutes(p: _Problems, raw: Any) -> tuple[int, int]:
 def _resolve_scales(p: _Problems, rows: list, items: list[LikertItem]) -> list[Scale]:
     """Fill in ``min_answered`` (default two thirds of the items, rounded up) and check it."""
     scales = []
+    counts = Counter(i.scale for i in items if i.kind == "trait" and isinstance(i.scale, str))
     for path, body in rows:
         ident = body.get("id", "")
-        count = sum(1 for i in items if i.kind == "trait" and i.scale == ident)
+        count = counts[ident] if isinstance(ident, str) else 0
         if count < 2:
             p.add(path, f"has {count} items; a scale needs at least 2")
         minimum = body.get("min_answered", max(1, math.ceil(2 * count / 3)))
@@ -377,11 +382,12 @@ def _resolve_scales(p: _Problems, rows: list, items: list[LikertItem]) -> list[S
 def _resolve_competencies(p: _Problems, rows: list, sjt: list) -> list[Competency]:
     """Fill in ``min_answered`` (default half the scenarios, rounded up) and check it."""
     built = []
+    counts = Counter(c for _, s in sjt for c in set(s.competencies))
     for path, body in rows:
         ident = p.ident(body, "id", path)
         p.text(body, "name", path)
         p.text(body, "description", path)
-        count = sum(1 for _, s in sjt if ident in s.competencies)
+        count = counts[ident]
         if count == 0:
             p.add(path, "no scenario informs this competency")
         minimum = body.get("min_answered", max(1, math.ceil(count / 2)))

@@ -5,27 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
-
 from hiring.assessment.questionnaire import Questionnaire, QuestionnaireError, content_hash
 from hiring.assessment.questionnaire_schema import build_questionnaire
 from hiring.store.paths import data_dir
+from hiring.store.text_input import InputFileError
+from hiring.store.yaml_input import load_yaml_file
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
-    """Read and validate one questionnaire file; raise QuestionnaireError with every problem."""
+    """Read and validate one questionnaire file; raise QuestionnaireError with every problem.
+
+    The file is read under the limits of :mod:`hiring.store.yaml_input` (size, nesting,
+    aliases), so a hostile file is refused in time proportional to its size.
+    """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise QuestionnaireError([f"{path.name}: cannot be read ({error})"]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        where = getattr(error, "problem_mark", None)
-        line = f"line {where.line + 1}" if where is not None else "file"
-        problem = getattr(error, "problem", None) or "is not valid YAML"
-        raise QuestionnaireError([f"{path.name}: {line}: not valid YAML ({problem})"]) from None
+        data = load_yaml_file(path)
+    except InputFileError as error:
+        raise QuestionnaireError([error.message]) from None
     return build_questionnaire(data, source=path.name, digest=content_hash(data))
 
 

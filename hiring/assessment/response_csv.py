@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from hiring.assessment.answers import answer_problem
 from hiring.assessment.questionnaire import Questionnaire
 from hiring.assessment.scoring import ResponseError
+from hiring.store.csv_input import parse_csv
+from hiring.store.text_input import InputFileError, read_text_file
 
 MAX_PROBLEMS = 50  # list this many problems, then say how many more there are
+MAX_COLLECTED = 1_000  # stop reading a file once it has given this many problems
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,7 +45,7 @@ def _header_problems(name, header, q, id_column, extra) -> list[str]:
         if column in seen:
             problems.append(f"{name} row 1, column {column}: appears twice")
         seen.add(column)
-    missing = [i for i in q.item_ids if i not in header]
+    missing = [i for i in q.item_ids if i not in seen]
     if missing:
         problems.append(f"{name} row 1: missing item columns {', '.join(missing)}")
     return problems
@@ -58,65 +61,60 @@ def read_responses_csv(
     """Parse answers from CSV; raise ResponseError listing every problem by row and column.
 
     Rows are numbered as in a spreadsheet (the header is row 1). A blank cell is an unanswered
-    item. Likert answers must be whole numbers 1..points; a scenario answer is the 1-based
-    number of the chosen option.
+    item. Likert answers must be whole numbers 1..points, and a scenario answer the 1-based
+    number of the chosen option, written in plain digits ("3", not " 3", "03" or "3.0"). The
+    file is read by :func:`hiring.store.csv_input.parse_csv`, under its limits.
     """
     path = Path(path)
     extra = list(extra_columns)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise ResponseError([f"{path.name}: cannot be read as UTF-8 CSV ({error})"]) from None
-    if not rows:
-        raise ResponseError([f"{path.name}: is empty (expected a header row)"])
-    header = [h.strip() for h in rows[0]]
+        table = parse_csv(read_text_file(path), path.name)
+    except InputFileError as error:
+        raise ResponseError([error.message]) from None
+    header = list(table.header)
     problems = _header_problems(path.name, header, q, id_column, extra)
     if problems:
         raise ResponseError(problems)
     position = {column: k for k, column in enumerate(header)}
+    columns = [
+        (j, item_id, position[item_id], _highest(q, item_id))
+        for j, item_id in enumerate(q.item_ids)
+    ]
     ids: list[str] = []
-    matrix = np.full((len(rows) - 1, len(q.item_ids)), np.nan)
+    matrix = np.full((len(table.rows), len(q.item_ids)), np.nan)
     kept: dict[str, list[str]] = {column: [] for column in extra if column in position}
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        where = f"{path.name} row {number}"
-        if len(row) != len(header):
-            problems.append(f"{where}: has {len(row)} cells, the header has {len(header)}")
-            row = (row + [""] * len(header))[: len(header)]
-        ident = row[position[id_column]].strip()
+    for k, row in enumerate(table.rows):
+        where = f"{path.name} row {row.number}"
+        if row.fields != len(header):
+            problems.append(f"{where}: has {row.fields} cells, the header has {len(header)}")
+        ident = row.cells[position[id_column]].strip()
         if not ident:
             problems.append(f"{where}, column {id_column}: is empty")
         elif ident in seen:
             problems.append(
                 f"{where}, column {id_column}: {ident!r} already used on row {seen[ident]}"
             )
-        seen.setdefault(ident, number)
+        seen.setdefault(ident, row.number)
         ids.append(ident)
         for column in kept:
-            kept[column].append(row[position[column]])
-        for j, item_id in enumerate(q.item_ids):
-            cell = row[position[item_id]].strip()
-            if cell:
-                value = _answer(cell, _highest(q, item_id))
-                if isinstance(value, str):
-                    problems.append(f"{where}, column {item_id}: {value}")
+            kept[column].append(row.cells[position[column]])
+        for j, item_id, at, highest in columns:
+            cell = row.cells[at]
+            if cell.strip():
+                problem = answer_problem(cell, highest)
+                if problem:
+                    problems.append(f"{where}, column {item_id}: {problem}")
                 else:
-                    matrix[number - 2, j] = value
+                    matrix[k, j] = int(cell)
+        if len(problems) >= MAX_COLLECTED:
+            stopped = f"; reading stopped at row {row.number}"
+            break
+    else:
+        stopped = ""
     if problems:
         more = len(problems) - MAX_PROBLEMS
         raise ResponseError(
-            problems[:MAX_PROBLEMS] + ([f"... and {more} more"] if more > 0 else [])
+            problems[:MAX_PROBLEMS] + ([f"... and {more} more{stopped}"] if more > 0 else [])
         )
     return ResponseSheet(ids, matrix, kept)
-
-
-def _answer(cell: str, highest: int) -> int | str:
-    """The answer in a cell, or a description of what is wrong with it."""
-    try:
-        value = int(cell)
-    except ValueError:
-        return f"{cell!r} is not a whole number"
-    if not 1 <= value <= highest:
-        return f"{cell!r} is outside 1..{highest}"
-    return value

@@ -5,10 +5,8 @@ so a copy of the database cannot be turned into working links; re-issuing replac
 hash, which voids the old link and every session opened from it.
 """
 
-import csv
 import hashlib
 import hmac
-import io
 import re
 import secrets
 from collections.abc import Iterable
@@ -26,7 +24,9 @@ from hiring.candidates.records import (
     is_submitted,
 )
 from hiring.roles.services import RoleError, get_role_by_slug
+from hiring.store.csv_input import parse_csv
 from hiring.store.db import write_transaction
+from hiring.store.text_input import InputFileError
 
 MAX_CSV_ROWS = 5000
 MAX_NAME = 120
@@ -201,29 +201,35 @@ def invite_candidate(
 
 
 def parse_invite_csv(
-    text: str, default_role: str = "", max_rows: int = MAX_CSV_ROWS
+    text: str, default_role: str = "", max_rows: int = MAX_CSV_ROWS, source: str = "The file"
 ) -> tuple[list[InviteRow], list[str]]:
     """Read ``name,email[,role]`` lines; return good rows and "row N: reason" problems.
 
     Rows are numbered as a spreadsheet shows them: the header is row 1. A row's own role
-    wins over ``default_role``.
+    wins over ``default_role``. The text is read by :func:`hiring.store.csv_input.parse_csv`
+    (comma, semicolon or tab); a row with more fields than the header is a problem.
     """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in next(reader, [])]
+    try:
+        table = parse_csv(text, source)
+    except InputFileError as error:
+        raise CandidateError(error.message) from None
+    header = [h.lower() for h in table.header]
     missing = [c for c in ("name", "email") if c not in header]
     if missing:
         raise CandidateError(
             f"The first line must name the columns name, email and (optionally) role; "
-            f"missing: {', '.join(missing)}."
+            f"missing: {', '.join(missing)} ({table.describe_header()})."
         )
     rows, problems = [], []
     seen: set[tuple[str, str]] = set()
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
+    for line in table.rows:
+        number = line.number
         if len(rows) + len(problems) >= max_rows:
             raise CandidateError(f"A file may hold at most {max_rows} candidates.")
-        record = dict(zip(header, (v.strip() for v in values), strict=False))
+        if line.too_long:
+            problems.append(f"row {number}: has {line.fields} fields, the header has {len(header)}")
+            continue
+        record = dict(zip(header, (v.strip() for v in line.cells), strict=True))
         role = (record.get("role") or default_role).strip().lower()
         row = InviteRow(
             number, " ".join(record.get("name", "").split()), record.get("email", ""), role
@@ -244,9 +250,10 @@ def invite_csv(
     default_role: str = "",
     actor: str = "cli",
     invited_by: int | None = None,
+    source: str = "The file",
 ) -> InviteBatch:
     """Invite everyone in a CSV text; bad rows are reported, good rows still invited."""
-    rows, problems = parse_invite_csv(text, default_role)
+    rows, problems = parse_invite_csv(text, default_role, source=source)
     batch = invite_rows(db, rows, days=days, actor=actor, invited_by=invited_by)
     batch.problems = sorted(problems + batch.problems, key=lambda p: int(p.split(":")[0][4:]))
     return batch

@@ -114,7 +114,7 @@ def _check_values(questionnaire, page, answers: dict[str, int]) -> None:
             if item_id in questionnaire.sjt_by_id
             else points
         )
-        if not isinstance(value, int) or not 1 <= value <= top:
+        if type(value) is not int or not 1 <= value <= top:  # True is an int, not an answer
             raise CandidateError(f"Answer {value!r} to {item_id!r} is out of range.")
 
 

@@ -12,6 +12,7 @@ from hiring.modeling.incumbents import RULES, Criterion, IncumbentFileError
 from hiring.modeling.model import METHODS, ValidationReport
 from hiring.roles.services import get_role, get_role_by_slug
 from hiring.store.db import get_db
+from hiring.store.text_input import read_text_file
 
 
 def _app_db(ctx: click.Context, role_slug: str | None = None):
@@ -59,10 +60,7 @@ def incumbents_import(
     """
     _app, db, role = _app_db(ctx, role_slug)
     criterion = Criterion(outcome, rule, threshold, share, not lower_is_better)
-    try:
-        text = csv_file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise HiringError(f"{csv_file} is not UTF-8 text; save it as CSV UTF-8.") from None
+    text = read_text_file(csv_file)
     try:
         result = calibration.import_incumbents(
             db, role["id"], text, criterion, filename=csv_file.name, synthetic=synthetic

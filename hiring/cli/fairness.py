@@ -8,6 +8,7 @@ from hiring.fairness import monitoring
 from hiring.fairness.incumbent_identity import import_identity, parse_identity_csv
 from hiring.roles.services import get_role_by_slug
 from hiring.store.db import get_db
+from hiring.store.text_input import read_text_file
 
 
 def _db(ctx: click.Context):
@@ -29,7 +30,7 @@ def import_self_id(ctx: click.Context, role_slug: str, path: Path) -> None:
     """Import incumbents' voluntary self-identification (employee_id,sex,race_ethnicity)."""
     db = _db(ctx)
     role = get_role_by_slug(db, role_slug)
-    rows = parse_identity_csv(path.read_text(encoding="utf-8-sig"))
+    rows = parse_identity_csv(read_text_file(path), path.name)
     count = import_identity(db, role["id"], rows, actor="cli")
     click.echo(f"Stored self-identification for {count} incumbents of {role['slug']}.")
 

@@ -9,6 +9,7 @@ from hiring.candidates import invites
 from hiring.candidates.mail import deliver_invites
 from hiring.errors import HiringError
 from hiring.store.db import get_db
+from hiring.store.text_input import read_text_file
 
 
 def _print_links(app: Flask, made: list[invites.Invite], base_url: str | None) -> None:
@@ -76,11 +77,10 @@ def invite(
         _print_links(app, [made], base_url)
         click.echo(f"New link made; it works until {made.expires_at[:10]}.", err=True)
         return
-    try:
-        text = csv_file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise HiringError(f"{csv_file} is not UTF-8 text; save it as CSV UTF-8.") from None
-    batch = invites.invite_csv(db, text, days=app.config["INVITE_DAYS"], default_role=role)
+    text = read_text_file(csv_file)
+    batch = invites.invite_csv(
+        db, text, days=app.config["INVITE_DAYS"], default_role=role, source=csv_file.name
+    )
     _print_links(app, batch.invited, base_url)
     for problem in batch.problems:
         click.echo(problem, err=True)

@@ -5,8 +5,6 @@ there); this separate file links ``employee_id`` to sex and race/ethnicity so th
 mean differences per scale can be checked before a model version goes live.
 """
 
-import csv
-import io
 import json
 import math
 from typing import Any
@@ -18,7 +16,9 @@ from hiring.accounts.audit import now_iso, record
 from hiring.errors import HiringError
 from hiring.fairness import MIN_GROUP_SIZE, EffectSizeTable, cohens_d_table, intersect
 from hiring.roles.services import role_questionnaire
+from hiring.store.csv_input import parse_csv
 from hiring.store.db import write_transaction
+from hiring.store.text_input import InputFileError
 
 COLUMNS = ("employee_id", "sex", "race_ethnicity")
 MAX_ROWS = 50_000
@@ -28,31 +28,42 @@ class IdentityFileError(HiringError):
     """The self-identification file cannot be read as given."""
 
 
-def parse_identity_csv(text: str) -> list[dict[str, str]]:
-    """Read ``employee_id,sex,race_ethnicity`` rows; blank answers mean "prefer not to say"."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+def parse_identity_csv(text: str, source: str = "The file") -> list[dict[str, str]]:
+    """Read ``employee_id,sex,race_ethnicity`` rows; blank answers mean "prefer not to say".
+
+    The text is read by :func:`hiring.store.csv_input.parse_csv` (comma, semicolon or tab);
+    a row with more fields than the header is refused.
+    """
+    try:
+        table = parse_csv(text, source, max_rows=MAX_ROWS)
+    except InputFileError as error:
+        raise IdentityFileError(error.message) from None
+    header = [name.lower() for name in table.header]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise IdentityFileError(
-            f"The file needs the columns {', '.join(COLUMNS)}; missing: {', '.join(missing)}."
+            f"The file needs the columns {', '.join(COLUMNS)}; missing: {', '.join(missing)} "
+            f"({table.describe_header()})."
         )
-    reader.fieldnames = header
     rows, seen = [], set()
-    for line, raw in enumerate(reader, start=2):
-        employee = (raw.get("employee_id") or "").strip()
+    for row in table.rows:
+        line = row.number
+        if row.too_long:
+            raise IdentityFileError(
+                f"Line {line}: has {row.fields} fields, the header has {len(header)}."
+            )
+        raw = dict(zip(header, row.cells, strict=True))
+        employee = raw["employee_id"].strip()
         if not employee:
             raise IdentityFileError(f"Line {line}: employee_id is empty.")
         if employee in seen:
             raise IdentityFileError(f"Line {line}: employee_id {employee!r} appears twice.")
-        if len(rows) >= MAX_ROWS:
-            raise IdentityFileError(f"The file has more than {MAX_ROWS} rows.")
         seen.add(employee)
         rows.append(
             {
                 "employee_id": employee,
-                "sex": (raw.get("sex") or "").strip()[:80],
-                "race_ethnicity": (raw.get("race_ethnicity") or "").strip()[:80],
+                "sex": raw["sex"].strip()[:80],
+                "race_ethnicity": raw["race_ethnicity"].strip()[:80],
             }
         )
     return rows

@@ -10,17 +10,19 @@ never imported; each one present produces a notice saying so.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from hiring.assessment.answers import answer_problem, answer_value
 from hiring.errors import HiringError
+from hiring.store.csv_input import DELIMITERS, cell_number, parse_csv
+from hiring.store.text_input import InputFileError, read_text_file
 
 ID_COLUMN = "employee_id"
 RULES = ("binary", "threshold", "top_share")
@@ -37,6 +39,8 @@ IDENTITY_NAMES = {
     "address", "postcode", "zip", "ssn", "national_id",
 }  # fmt: skip
 MAX_SHOWN_PROBLEMS = 20
+MAX_SHOWN_NOTICES = 20  # notices about columns; the rest are counted in one more line
+MAX_COLLECTED = 1_000  # stop reading a file once it has given this many problems
 
 
 class IncumbentFileError(HiringError):
@@ -116,35 +120,51 @@ def _stem(item_id: str) -> str:
 def read_incumbents(path: str | Path, questionnaire: Any, criterion: Criterion) -> IncumbentData:
     """Read an incumbent CSV file (UTF-8, with or without BOM); see :func:`parse_incumbents`."""
     path = Path(path)
-    return parse_incumbents(
-        path.read_text(encoding="utf-8-sig"), questionnaire, criterion, path.name
-    )
+    try:
+        text = read_text_file(path)
+    except InputFileError as error:
+        raise IncumbentFileError([error.message]) from None
+    return parse_incumbents(text, questionnaire, criterion, path.name)
 
 
 def parse_incumbents(
     text: str, questionnaire: Any, criterion: Criterion, filename: str = "incumbents.csv"
 ) -> IncumbentData:
-    """Parse and check incumbent CSV ``text``; raise :class:`IncumbentFileError` listing all problems."""
+    """Parse and check incumbent CSV ``text``; raise :class:`IncumbentFileError` listing all problems.
+
+    The text is read by :func:`hiring.store.csv_input.parse_csv` (comma, semicolon or tab;
+    its limits on size, columns and rows), and checked in time linear in its size.
+    """
     criterion.check()
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise IncumbentFileError([f"{filename}: the file is empty or has no header line"])
-    header = [cell.strip() for cell in rows[0]]
+    try:
+        table = parse_csv(text, filename)
+    except InputFileError as error:
+        raise IncumbentFileError([error.message]) from None
+    header = list(table.header)
     layout = _classify(header, questionnaire, criterion, filename)
     problems, notices = layout["problems"], layout["notices"]
+    if table.delimiter != ",":
+        notices.insert(0, f"The file was read as {DELIMITERS[table.delimiter]}-separated.")
     if layout["fatal"]:
+        if ID_COLUMN not in header or criterion.column not in header:
+            problems.append(f"{filename}: header: {table.describe_header()}")
         raise IncumbentFileError(problems)
     ids, values, outcomes = [], [], []
     seen: dict[str, int] = {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
+    for row in table.rows:
+        line = row.number
+        if len(problems) >= MAX_COLLECTED:
             problems.append(
-                f"{filename}: line {line}: has {len(row)} fields, the header has {len(header)}"
+                f"{filename}: reading stopped at line {line} after {MAX_COLLECTED:,} problems"
+            )
+            break
+        if row.fields != len(header):
+            problems.append(
+                f"{filename}: line {line}: has {row.fields} fields, the header has {len(header)}"
             )
             continue
-        cells = dict(zip(header, (c.strip() for c in row), strict=True))
+        raw = dict(zip(header, row.cells, strict=True))
+        cells = {column: cell.strip() for column, cell in raw.items()}
         person = cells[ID_COLUMN]
         where = f"{filename}: line {line} ({ID_COLUMN} {person or '?'})"
         if not person:
@@ -155,7 +175,7 @@ def parse_incumbents(
             seen[person] = line
         values.append(
             [
-                _value(cells[c], layout["ranges"][c], f"{where}: column {c}", problems)
+                _value(raw[c], layout["ranges"][c], f"{where}: column {c}", problems)
                 for c in layout["columns"]
             ]
         )
@@ -201,11 +221,12 @@ def _classify(
     ranges = _ranges(questionnaire)
     item_ids, feature_ids = set(questionnaire.item_ids), set(questionnaire.feature_ids)
     stems = {_stem(i) for i in item_ids}
-    for name in sorted({h for h in header if header.count(h) > 1}):
+    present = set(header)
+    for name in sorted(h for h, n in Counter(header).items() if n > 1):
         problems.append(f"{filename}: header: column {name!r} appears more than once")
-    if ID_COLUMN not in header:
+    if ID_COLUMN not in present:
         problems.append(f"{filename}: header: the {ID_COLUMN} column is missing")
-    if criterion.column not in header:
+    if criterion.column not in present:
         problems.append(f"{filename}: header: the success column {criterion.column!r} is missing")
     items = [h for h in header if h in item_ids]
     scores = [h for h in header if h in feature_ids]
@@ -235,14 +256,17 @@ def _classify(
     elif not items and not scores:
         problems.append(f"{filename}: header: no item or score columns of {questionnaire.label}")
     elif scores:
-        for missing in [f for f in questionnaire.feature_ids if f not in scores]:
+        for missing in [f for f in questionnaire.feature_ids if f not in present]:
             problems.append(f"{filename}: header: score column {missing!r} is missing")
     elif len(items) < len(item_ids):
-        absent = [i for i in questionnaire.item_ids if i not in items]
+        absent = [i for i in questionnaire.item_ids if i not in present]
         notices.append(
             f"Item columns not in the file (treated as unanswered): {', '.join(absent)}."
         )
-    fatal = ID_COLUMN not in header or len(set(header)) < len(header) or not (items or scores)
+    fatal = ID_COLUMN not in present or len(present) < len(header) or not (items or scores)
+    if len(notices) > MAX_SHOWN_NOTICES:
+        more = len(notices) - MAX_SHOWN_NOTICES
+        notices[MAX_SHOWN_NOTICES:] = [f"... and {more} more columns were not imported."]
     return {
         "fatal": fatal or bool(items and scores),
         "problems": problems,
@@ -254,24 +278,20 @@ def _classify(
 
 
 def _value(cell: str, allowed: tuple[float, float, bool], where: str, problems: list[str]) -> float:
-    """Parse one answer or score; blank is missing (NaN)."""
-    if cell == "":
+    """Parse one answer (a plain whole number) or score (a plain decimal); blank is missing (NaN)."""
+    if not cell.strip():
         return math.nan
     low, high, integer = allowed
-    try:
-        value = float(cell)
-    except ValueError:
-        problems.append(f"{where}: {cell!r} is not a number")
-        return math.nan
-    if not math.isfinite(value) or (integer and value != int(value)):
-        problems.append(
-            f"{where}: {cell!r} is not a whole number"
-            if integer
-            else f"{where}: {cell!r} is not a number"
+    value = answer_value(cell) if integer else cell_number(cell)
+    if value is None:
+        problem = (
+            answer_problem(cell, int(high)) if integer else f"{cell.strip()!r} is not a number"
         )
-    elif not low <= value <= high:
-        problems.append(f"{where}: {cell} is outside {low:g}..{high:g}")
-    return value
+        problems.append(f"{where}: {problem}")
+        return math.nan
+    if not low <= value <= high:
+        problems.append(f"{where}: {cell.strip()} is outside {low:g}..{high:g}")
+    return float(value)
 
 
 def _outcome(cell: str, criterion: Criterion, where: str, problems: list[str]) -> float:
@@ -286,12 +306,10 @@ def _outcome(cell: str, criterion: Criterion, where: str, problems: list[str]) -
             return 1.0 if text in YES else 0.0
         problems.append(f"{column}: {cell!r} is not yes/no (or 1/0)")
         return math.nan
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+    value = cell_number(text)
+    if value is None:
         problems.append(f"{column}: {cell!r} is not a number")
+        return math.nan
     return value
 
 
@@ -312,16 +330,16 @@ def _features(
     questionnaire: Any, layout: dict[str, Any], matrix: np.ndarray, filename: str
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Score item answers (or reorder given scores) into the questionnaire's feature order."""
-    columns = layout["columns"]
+    columns = {column: k for k, column in enumerate(layout["columns"])}
     if layout["source"] == "scores":
-        order = [columns.index(f) for f in questionnaire.feature_ids]
+        order = [columns[f] for f in questionnaire.feature_ids]
         return matrix[:, order], None
     from hiring.assessment.scoring import score_matrix
 
     responses = np.full((matrix.shape[0], len(questionnaire.item_ids)), np.nan)
     for j, item_id in enumerate(questionnaire.item_ids):
         if item_id in columns:
-            responses[:, j] = matrix[:, columns.index(item_id)]
+            responses[:, j] = matrix[:, columns[item_id]]
     features = np.asarray(score_matrix(questionnaire, responses).features, dtype=float)
     empty = [
         f

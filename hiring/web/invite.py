@@ -6,6 +6,7 @@ from hiring.candidates import invites
 from hiring.candidates.mail import deliver_invites, smtp_configured
 from hiring.candidates.records import CandidateError
 from hiring.roles import services as roles
+from hiring.store.text_input import MAX_FILE_BYTES, InputFileError, decode_text
 from hiring.web.access import roles_required
 from hiring.web.database import db
 from hiring.web.forms.invite import InviteForm, ReissueForm, UploadForm
@@ -78,8 +79,9 @@ def upload():
     form = UploadForm(role=request.args.get("role", ""))
     form.role.choices = _role_choices("Use the role column of the file")
     if request.method == "POST" and form.validate():
+        name = form.file.data.filename or "The file"
         try:
-            text = form.file.data.read().decode("utf-8-sig")
+            text = decode_text(form.file.data.read(MAX_FILE_BYTES + 1), name)
             batch = invites.invite_csv(
                 db(),
                 text,
@@ -87,10 +89,9 @@ def upload():
                 default_role=form.role.data or "",
                 actor=g.user.username,
                 invited_by=g.user.id,
+                source=name,
             )
-        except UnicodeDecodeError:
-            form.file.errors = ["The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."]
-        except CandidateError as error:
+        except (InputFileError, CandidateError) as error:
             form.file.errors = [error.message]
         else:
             return _sent(batch, f"{len(batch.invited)} candidates invited")

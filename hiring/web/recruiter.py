@@ -36,7 +36,11 @@ STAFF = ("admin", "recruiter")
 def _filters(form: ListFilterForm) -> tuple[ranking.ListFilters, str | None]:
     """Read the filter form; on a bad value show the whole list and say why."""
     if not form.validate():
-        return ranking.ListFilters(), "Some filters were not understood and were left out."
+        said = " ".join(e for errors in form.errors.values() for e in errors if e.endswith("."))
+        return (
+            ranking.ListFilters(),
+            f"Some filters were not understood and were left out. {said}".strip(),
+        )
     try:
         return ranking.ListFilters(
             status=form.status.data or "",
@@ -58,6 +62,8 @@ def ranked(role_id: int):
     role = role_or_404(role_id)
     form = ListFilterForm(formdata=request.args)
     filters, problem = _filters(form)
+    if filters.search and not ranking.search_query(filters.search):
+        problem = ranking.UNSEARCHABLE
     try:
         page = ranking.ranked_page(db(), role_id, filters, request.args.get("page") or None)
     except ranking.ListError as error:

@@ -27,6 +27,7 @@ from hiring.modeling.calibration_chart import calibration_chart, importance_char
 from hiring.modeling.incumbents import Criterion, IncumbentFileError
 from hiring.modeling.validity import validity_view
 from hiring.roles import services as roles
+from hiring.store.text_input import MAX_FILE_BYTES, InputFileError, decode_text
 from hiring.web.access import roles_required
 from hiring.web.database import db
 from hiring.web.forms.calibration import CalibrateForm, IncumbentUploadForm, SuspendForm
@@ -128,14 +129,15 @@ def upload(role_id: int):
         form.outcome.data.strip(), form.rule.data, form.threshold.data, form.share.data,
         not form.lower_is_better.data,
     )  # fmt: skip
+    name = form.file.data.filename or "incumbents.csv"
     try:
-        text = form.file.data.read().decode("utf-8-sig")
+        text = decode_text(form.file.data.read(MAX_FILE_BYTES + 1), name)
         result = calibration.import_incumbents(
-            db(), role_id, text, criterion, filename=form.file.data.filename or "incumbents.csv",
+            db(), role_id, text, criterion, filename=name,
             actor=g.user.username, synthetic=form.synthetic.data,
         )  # fmt: skip
-    except UnicodeDecodeError:
-        form.file.errors = ["The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."]
+    except InputFileError as error:
+        form.file.errors = [error.message]
         return _page(role_id, upload=form, status=400)
     except IncumbentFileError as error:
         return _page(role_id, upload=form, problems=error.problems, status=400)

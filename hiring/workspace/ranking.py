@@ -75,6 +75,13 @@ LIST_COLUMNS = (
 )
 
 
+UNSEARCHABLE = (
+    "A name or e-mail address is searched by its letters and digits; this search has none, "
+    "so no candidate matches it."
+)
+MAX_TOKEN = 1_000  # a page token is a few hundred characters; refuse longer ones unread
+
+
 class ListError(HiringError):
     """A filter or page token that does not make sense."""
 
@@ -115,7 +122,12 @@ class ListPage:
 
 
 def search_query(text: str) -> str:
-    """Turn what a recruiter typed into an FTS5 query: every word, as a prefix, must match."""
+    """Turn what a recruiter typed into an FTS5 query: every word, as a prefix, must match.
+
+    Only runs of letters, digits and "_" are kept, each in double quotes, so quotes,
+    operators, brackets and symbols never reach FTS5's query syntax. Empty when ``text``
+    has no such run: then nobody matches (see ``UNSEARCHABLE``).
+    """
     words = re.findall(r"\w+", text.lower())[:8]
     return " ".join(f'"{word}"*' for word in words)
 
@@ -136,13 +148,6 @@ _MATCHED = "(SELECT rowid AS hit FROM candidates_fts WHERE candidates_fts MATCH 
 _MATCHED_CANDIDATES = f"{_MATCHED} AS hits CROSS JOIN candidates ON id = hit"
 
 
-def _fts_query(text: str) -> str:
-    query = search_query(text)
-    if not query:
-        raise ListError("Search for a name or e-mail address with letters or digits.")
-    return query
-
-
 def search_plan(db: Database, role_id: int, filters: ListFilters) -> Search | None:
     """Decide how to read a filter's search (None without one).
 
@@ -153,7 +158,9 @@ def search_plan(db: Database, role_id: int, filters: ListFilters) -> Search | No
     """
     if not filters.search:
         return None
-    query = _fts_query(filters.search)
+    query = search_query(filters.search)
+    if not query:  # no letters or digits: no name or address can match (the page says so)
+        return Search("", from_matches=True, count=(0, False))
     if _count_filtered(db, role_id, filters, FEW_ROWS + 1) <= FEW_ROWS:
         return Search(query, from_matches=True, count_on_page=True)
     clauses, params = _where(role_id, filters)
@@ -210,9 +217,11 @@ def encode_token(sort: str, forward: bool, key: object, row_id: int) -> str:
 def decode_token(token: str, sort: str) -> tuple[bool, object, int]:
     """Unpack a token made by :func:`encode_token` for the same sort."""
     try:
+        if len(token) > MAX_TOKEN:
+            raise ValueError("too long")
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         token_sort, direction, key, row_id = json.loads(raw)
-    except (ValueError, TypeError, binascii.Error):
+    except (ValueError, TypeError, RecursionError, binascii.Error):
         raise ListError("That page link is not valid; start again from the first page.") from None
     valid_key = isinstance(key, int | float | str) and not isinstance(key, bool)
     if token_sort != sort or direction not in ("a", "b") or not valid_key:
@@ -271,6 +280,8 @@ def _select(
     """Fetch up to ``size`` rows after (or, going back, before) a position."""
     if filters.search and search is None:
         search = search_plan(db, role_id, filters)
+    if search is not None and not search.query:
+        return []
     from_matches = search is not None and search.from_matches
     q = _page_query(role_id, filters, search, after, from_matches)
     key = SORTS[filters.sort].expression
@@ -365,7 +376,7 @@ def count_matches(
     if search is not None and search.count is not None:
         return search.count
     clauses, params = _where(role_id, filters)
-    query = search.query if search is not None else _fts_query(filters.search)
+    query = search.query if search is not None else search_query(filters.search)
     sql = (
         f"SELECT count(*) AS n FROM (SELECT 1 FROM {_MATCHED_CANDIDATES} "  # noqa: S608
         f"WHERE {' AND '.join(clauses)} LIMIT ?)"

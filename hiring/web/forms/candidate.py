@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import InputRequired, Optional
 
+from hiring.assessment.answers import answer_value
 from hiring.candidates.journey import PREFER_NOT, SELF_ID_FIELDS
 
 FIELD_PREFIX = "a_"
@@ -41,6 +42,8 @@ class QuestionPage(FlaskForm):
         """
         chosen = {}
         for field in self.answer_fields():
+            if field.process_errors:
+                continue  # what was sent is not an answer: keep what was saved before
             value = field.data
             in_range = isinstance(value, int) and 1 <= value <= len(field.choices)
             if isinstance(value, int) and (in_range or not only_valid):
@@ -48,13 +51,22 @@ class QuestionPage(FlaskForm):
         return chosen
 
 
+def answer_choice(value: object) -> int:
+    """Read a posted answer: only the documented values "1".."n" (``int()`` takes "٣", " 3")."""
+    answer = answer_value(value)
+    if answer is None:
+        raise ValueError("not an answer")
+    return answer
+
+
 def _likert_field(questionnaire, item, number: int) -> RadioField:
     labels = questionnaire.response_scale.labels
     return RadioField(
         item.text,
         choices=[SelectChoice(str(i + 1), label) for i, label in enumerate(labels)],
-        coerce=int,
+        coerce=answer_choice,
         validators=[InputRequired(message=f"Choose an answer for statement {number}.")],
+        invalid_value_message=f"Choose one of the answers shown for statement {number}.",
         description="likert",
     )
 
@@ -63,8 +75,9 @@ def _sjt_field(item, number: int) -> RadioField:
     return RadioField(
         item.prompt,
         choices=[SelectChoice(str(i + 1), o.text) for i, o in enumerate(item.options)],
-        coerce=int,
+        coerce=answer_choice,
         validators=[InputRequired(message="Choose what you would most likely do.")],
+        invalid_value_message="Choose one of the options shown.",
         description="sjt",
     )
 

@@ -58,7 +58,10 @@ class ListFilterForm(GetForm):
     )
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
-    q = SearchField("Name or e-mail", validators=[Optional(), Length(max=100)])
+    q = SearchField(
+        "Name or e-mail",
+        validators=[Optional(), Length(max=100, message="A search is at most 100 characters.")],
+    )
     sort = SelectField(
         "Sort by", choices=choices((key, s.label) for key, s in SORTS.items()), default="fit"
     )
