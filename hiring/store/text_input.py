@@ -12,14 +12,16 @@ class InputFileError(HiringError):
     """A file we were given cannot be read; the message names the file and the place."""
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB"
+    return f"{size / 1024:g} KB" if size >= 1024 else f"{size:,} bytes"
 
 
 def decode_text(data: bytes, source: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Return ``data`` as text (a leading BOM dropped); refuse too much data or non-UTF-8."""
     if len(data) > max_bytes:
-        raise InputFileError(f"{source}: is larger than {_megabytes(max_bytes)}, the most we read")
+        raise InputFileError(f"{source}: is larger than {_size(max_bytes)}, the most we read")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputFileError(f"{source}: cannot be read: it is UTF-16 text; {SAVE_AS_UTF8}")
     try:
