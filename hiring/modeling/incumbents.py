@@ -5,7 +5,8 @@ The format is documented in ``profiles/README.md``: one row per employee with an
 (columns named by feature id), and performance columns, one of which the user picks as the
 success criterion (:class:`Criterion`). Every problem is reported with its CSV line number
 (the header is line 1), the employee id and the column. Demographic and identity columns are
-never imported; each one present produces a notice saying so.
+never imported; each one present produces a notice saying so (twenty notices are listed, the
+rest counted in one more).
 """
 
 from __future__ import annotations
@@ -145,9 +146,9 @@ def parse_incumbents(
     problems, notices = layout["problems"], layout["notices"]
     if table.delimiter != ",":
         notices.insert(0, f"The file was read as {DELIMITERS[table.delimiter]}-separated.")
+    if not {ID_COLUMN, criterion.column} <= set(header):
+        problems.append(f"{filename}: header: {table.describe_header()}")
     if layout["fatal"]:
-        if ID_COLUMN not in header or criterion.column not in header:
-            problems.append(f"{filename}: header: {table.describe_header()}")
         raise IncumbentFileError(problems)
     ids, values, outcomes = [], [], []
     seen: dict[str, int] = {}
