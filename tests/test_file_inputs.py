@@ -232,3 +232,33 @@ def test_an_invite_file_with_an_open_quote_invites_nobody(run, role, tmp_path):
         "people.csv: row 2: a quoted field runs from line 2 to line 4",
     )
     assert "Invited" not in run("invite", "--role", role, str(path)).output
+
+
+def test_a_file_full_of_problems_stops_being_read_and_says_where(run, tmp_path):
+    path = tmp_path / "r.csv"
+    rows = [f"r{k},9,9,9,9,9,9,9,9,9,9,9,9" for k in range(200)]  # 12 problems a row
+    path.write_text("\n".join([TINY_HEADER, *rows]) + "\n")
+    result = run("questionnaire", "score", str(TINY_FILE), str(path))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 51
+    assert lines[-1] == "... and 958 more; reading stopped at row 85"  # 84 rows x 12 = 1,008
+
+
+def test_an_incumbent_file_full_of_problems_stops_being_read(q_wetco):
+    from hiring.modeling.incumbents import Criterion, IncumbentFileError, parse_incumbents
+
+    header = scores_csv(1).splitlines()[0]
+    rows = [f"E{k}," + "x," * 11 + "maybe,80" for k in range(300)]  # 12 problems a row
+    with pytest.raises(IncumbentFileError) as caught:
+        parse_incumbents("\n".join([header, *rows]), q_wetco, Criterion("high_performer"), "s.csv")
+    assert len(caught.value.problems) == 84 * 12 + 1
+    assert caught.value.problems[-1] == "s.csv: reading stopped at line 86 after 1,000 problems"
+
+
+@pytest.fixture
+def q_wetco():
+    from hiring.assessment.questionnaires import load_questionnaire
+    from hiring.store.paths import data_dir
+
+    return load_questionnaire(data_dir("questionnaires") / "wetco-service-v1.yaml")
