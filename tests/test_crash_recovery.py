@@ -224,3 +224,16 @@ def test_a_model_temporary_whose_hash_differs_from_its_row_is_removed(live, inst
     done = sweep_model_files(db, instance)
     assert (done.removed, done.completed) == (1, 0)
     assert _model_files(instance) == []
+
+
+def test_a_report_batch_removes_the_half_written_pdfs_of_a_killed_batch(tmp_path):
+    from hiring.reports.batch import render_batch
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "3-fit.pdf.k1l2.part").write_bytes(b"%PDF half")
+    (out / "4-fit.pdf").write_bytes(b"%PDF done")
+    with files.locked_temporary(out / "5-fit.pdf") as (_handle, writing):
+        render_batch([], out)  # another batch writing into the same folder keeps its file
+        assert writing.exists()
+    assert sorted(p.name for p in out.iterdir()) == ["4-fit.pdf"]
