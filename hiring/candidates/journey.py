@@ -114,7 +114,8 @@ def _check_values(questionnaire, page, answers: dict[str, int]) -> None:
             if item_id in questionnaire.sjt_by_id
             else points
         )
-        if not isinstance(value, int) or not 1 <= value <= top:
+        # bool is an int in Python: True would otherwise be stored as the answer 1
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
             raise CandidateError(f"Answer {value!r} to {item_id!r} is out of range.")
 
 
