@@ -358,3 +358,45 @@ def test_after_submitting_the_link_only_shows_thank_you(walker, client, db, made
     past = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
     db["candidates"].update(made.candidate_id, {"token_expires_at": past})
     assert walker.get("/assessment/done").status_code == 200
+
+
+def _first_items(q):
+    """The first Likert item and the first SJT item, with their page indexes and tops."""
+    likert = next(
+        (index, item) for index, page in enumerate(q.pages) for item in page.item_ids
+        if item not in q.sjt_by_id
+    )  # fmt: skip
+    sjt = next(
+        (index, item) for index, page in enumerate(q.pages) for item in page.item_ids
+        if item in q.sjt_by_id
+    )  # fmt: skip
+    return {
+        "likert": (*likert, q.response_scale.points),
+        "sjt": (*sjt, len(q.sjt_by_id[sjt[1]].options)),
+    }
+
+
+@pytest.mark.parametrize("kind", ["likert", "sjt"])
+@pytest.mark.parametrize(
+    "value", [lambda top: top + 1, lambda top: 0, lambda top: -1, lambda top: True,
+              lambda top: str(top), lambda top: float(top), lambda top: None],
+    ids=["top+1", "zero", "negative", "bool", "text", "float", "none"],
+)  # fmt: skip
+def test_the_journey_itself_refuses_an_answer_outside_the_item_scale(db, made, q, kind, value):
+    """The use case checks the range, not only the form: a 6 on a 1-5 item is never stored."""
+    journey.give_consent(db, made.candidate_id)
+    index, item, top = _first_items(q)[kind]
+    with pytest.raises(journey.CandidateError, match="out of range"):
+        journey.save_page(db, made.candidate_id, index, {item: value(top)}, seconds=10.0)
+    assert journey.saved_answers(db, made.candidate_id) == {}
+    assert db["page_timings"].count == 0
+
+
+@pytest.mark.parametrize("kind", ["likert", "sjt"])
+def test_the_journey_accepts_both_ends_of_the_item_scale(db, made, q, kind):
+    journey.give_consent(db, made.candidate_id)
+    index, item, top = _first_items(q)[kind]
+    for value in (1, top):
+        journey.save_page(db, made.candidate_id, index, {item: value}, advance=False)
+        assert journey.saved_answers(db, made.candidate_id) == {item: value}
+    assert top == (5 if kind == "likert" else top)

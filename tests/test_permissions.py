@@ -96,7 +96,7 @@ RULES = [
                             "profile": "contact-center-rep", "hiring_manager": ""},
      {"admin": OK, "recruiter": OK, "manager": FORBIDDEN}),
     ("GET", "/roles/{a}", None, {"admin": OK, "recruiter": OK, "manager": FORBIDDEN}),
-    ("POST", "/roles/{a}/manager", {"hiring_manager": "{mm}"},
+    ("POST", "/roles/{a}/manager", {"hiring_manager": "{m}"},
      {"admin": OK, "recruiter": OK, "manager": FORBIDDEN}),
     ("POST", "/roles/{b}/close", {}, {"admin": OK, "recruiter": OK, "manager": FORBIDDEN}),
     ("GET", "/roles/{a}/candidates", None, {"admin": OK, "recruiter": OK, "manager": FORBIDDEN}),
@@ -125,7 +125,7 @@ RULES = [
     ("GET", "/admin/users/", None, {"admin": OK, "recruiter": FORBIDDEN, "manager": FORBIDDEN}),
     ("POST", "/admin/users/new", {"username": "newbie", "role": "recruiter"},
      {"admin": OK, "recruiter": FORBIDDEN, "manager": FORBIDDEN}),
-    ("POST", "/admin/users/{m}", {"u{m}-role": "manager", "u{m}-active": "y"},
+    ("POST", "/admin/users/{m}", {"u{m}-role": "manager"},
      {"admin": OK, "recruiter": FORBIDDEN, "manager": FORBIDDEN}),
     ("POST", "/admin/users/{m}/password", {"password": "another-pass-123"},
      {"admin": OK, "recruiter": FORBIDDEN, "manager": FORBIDDEN}),
@@ -159,6 +159,66 @@ OTHER_RULES = [
     ("reports.candidate_report", "GET", "/candidates/99999/report.pdf", None,
      {"recruiter": MISSING}),
 ]  # fmt: skip
+
+
+def _role(db, w, key):
+    return db["job_roles"].get(w[key]["id"])
+
+
+def _undo_status(db, w):
+    db["candidates"].update(w["cand_a"]["id"], {"status": "completed", "decided_at": None})
+
+
+# What an allowed POST must have done, read before and after the call: (measure, check, undo).
+# ``check(before, after, w)`` says whether the action happened; ``undo`` puts the shared
+# world back so that every role's call has something to do.
+EFFECTS = {
+    "/roles/new": (
+        lambda db, w: db["job_roles"].count_where("title = 'X'"),
+        lambda before, after, w: after == before + 1,
+        None,
+    ),
+    "/roles/{a}/manager": (
+        lambda db, w: _role(db, w, "role_a")["hiring_manager_id"],
+        lambda before, after, w: after == w["other_manager"].id,
+        lambda db, w: db["job_roles"].update(
+            w["role_a"]["id"], {"hiring_manager_id": w["manager"].id}
+        ),
+    ),
+    "/roles/{b}/close": (
+        lambda db, w: _role(db, w, "role_b")["status"],
+        lambda before, after, w: (before, after) == ("open", "closed"),
+        lambda db, w: db["job_roles"].update(
+            w["role_b"]["id"], {"status": "open", "closed_at": None}
+        ),
+    ),
+    "/candidates/{ca}/status": (
+        lambda db, w: (db["candidates"].get(w["cand_a"]["id"])["status"],
+                       db["status_history"].count_where("candidate_id = ?", [w["cand_a"]["id"]])),
+        lambda before, after, w: after == ("shortlisted", before[1] + 1),
+        _undo_status,
+    ),
+    "/candidates/{ca}/notes": (
+        lambda db, w: db["notes"].count_where("candidate_id = ?", [w["cand_a"]["id"]]),
+        lambda before, after, w: after == before + 1,
+        None,
+    ),
+    "/admin/users/new": (
+        lambda db, w: db["users"].count_where("username = 'newbie' AND role = 'recruiter'"),
+        lambda before, after, w: (before, after) == (0, 1),
+        lambda db, w: db.execute("DELETE FROM users WHERE username = 'newbie'"),
+    ),
+    "/admin/users/{m}": (
+        lambda db, w: db["users"].get(w["other_manager"].id)["active"],
+        lambda before, after, w: (before, after) == (1, 0),
+        lambda db, w: db["users"].update(w["other_manager"].id, {"active": 1}),
+    ),
+    "/admin/users/{m}/password": (
+        lambda db, w: db["users"].get(w["other_manager"].id)["password_hash"],
+        lambda before, after, w: before != after,
+        None,
+    ),
+}  # fmt: skip
 CASES = [
     pytest.param(None, method, url, data, role, expected, id=f"{role}-{method}-{url}")
     for method, url, data, allowed in RULES
@@ -184,14 +244,25 @@ def call(client, method: str, url: str, data: dict | None, w: dict):
 
 
 @pytest.mark.parametrize(("endpoint", "method", "url", "data", "role", "expected"), CASES)
-def test_role_rules(app, client, world, endpoint, method, url, data, role, expected):
+def test_role_rules(app, client, db, world, endpoint, method, url, data, role, expected):
     if endpoint and endpoint not in app.view_functions:
         pytest.skip(f"{endpoint} is not installed in this build")
     AuthActions(client).login(role)
+    measure, happened, undo = EFFECTS.get(url, (None, None, None))
+    before = measure(db, world) if expected == OK and measure else None
     response = call(client, method, url, data, world)
-    if expected == OK:
+    if expected == OK and method == "GET":
+        assert response.status_code == 200, response.status_code
+    elif expected == OK:  # a POST that worked answers (or redirects) and did what it was asked
         assert response.status_code in (200, 302), response.status_code
         assert "/auth/login" not in response.headers.get("Location", "")
+        assert measure is not None, f"say in EFFECTS what POST {url} does"
+        after = measure(db, world)
+        try:
+            assert happened(before, after, world), (before, after)
+        finally:
+            if undo:
+                undo(db, world)
     else:
         assert response.status_code == expected
         body = response.get_data(as_text=True)

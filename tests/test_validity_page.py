@@ -189,3 +189,90 @@ def test_calibrating_too_few_incumbents_shows_the_reason(client, auth, db):
     assert "Only 20 incumbents with an outcome; at least 30 are needed." in page
     assert db["model_versions"].count == 0
     assert "Last calibration: failed" in page and "Calibrate a new version" in page
+
+
+@pytest.fixture
+def rescorable(app, db, calibrated):
+    """Two assessed candidates scored with the first version; a second version now active."""
+    from tests.workspace_data import completed_candidate
+
+    role, first = calibrated
+    people = [
+        completed_candidate(app, db, role, f"Rita Rescore {i}", f"rita{i}@example.test", level=i)
+        for i in (2, 4)
+    ]
+    instance = app.config["INSTANCE_PATH"]
+    second = calibration.calibrate_role(db, instance, role["id"], repeats=1, random_state=3)
+    second = calibration.activate_version(db, instance, second.id, actor="test")
+    return role, first, second, [p["id"] for p in people]
+
+
+def _rescore(client, role_id):
+    token = _token(client, role_id)
+    return client.post(f"/admin/validity/{role_id}/rescore", data={"csrf_token": token})
+
+
+def _stored(db, ids):
+    return [
+        (db["results"].get(cid)["model_version_id"], db["candidates"].get(cid)["fit"])
+        for cid in ids
+    ]
+
+
+def test_rescore_by_post_rescores_every_candidate_with_the_active_model(
+    client, auth, db, rescorable
+):
+    import json
+
+    role, first, second, ids = rescorable
+    assert [version for version, _ in _stored(db, ids)] == [first.id, first.id]
+    auth.login("admin")
+    response = _rescore(client, role["id"])
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Re-scored 2 candidates with {second.label}." in page
+    for cid, (version, fit) in zip(ids, _stored(db, ids), strict=True):
+        stored = json.loads(db["results"].get(cid)["fit"])
+        assert version == second.id and fit == stored["probability"]
+    [event] = db["audit_log"].rows_where("action = 'role.rescore'")
+    assert event["actor"] == "admin" and json.loads(event["detail"])["candidates"] == 2
+
+
+def test_rescore_without_an_active_model_falls_back_to_the_profile(client, auth, db, rescorable):
+    role, _first, second, ids = rescorable
+    calibration.suspend_version(db, second.id, "checking the fallback", actor="test")
+    auth.login("admin")
+    response = _rescore(client, role["id"])
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Re-scored 2 candidates with the hiring profile alone (no active model)." in page
+    assert [version for version, _ in _stored(db, ids)] == [None, None]
+
+
+def test_a_rescore_that_cannot_load_the_model_says_why_and_changes_nothing(
+    app, client, auth, db, rescorable
+):
+    from pathlib import Path
+
+    from hiring.modeling import live_model
+
+    role, first, second, ids = rescorable
+    before = _stored(db, ids)
+    row = db["model_versions"].get(second.id)
+    (Path(app.config["INSTANCE_PATH"]) / "models" / row["file_name"]).unlink()
+    live_model._cache.clear()  # as after a restart
+    auth.login("admin")
+    response = _rescore(client, role["id"])
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Model file {row['file_name']} is missing." in page
+    assert _stored(db, ids) == before
+    assert not db["audit_log"].count_where("action = 'role.rescore'")
+
+
+def test_only_an_admin_may_rescore(client, auth, db, rescorable):
+    role, first, _second, ids = rescorable
+    before = _stored(db, ids)
+    auth.login("recruiter")
+    token = csrf_token(client.get("/roles/").get_data(as_text=True))
+    response = client.post(f"/admin/validity/{role['id']}/rescore", data={"csrf_token": token})
+    assert response.status_code == 403
+    assert _stored(db, ids) == before

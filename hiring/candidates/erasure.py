@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from hiring.accounts import audit
 from hiring.candidates.records import CandidateError
 from hiring.roles.pipeline import FINAL_STATUSES, OPEN_STATUSES, STATUSES
+from hiring.store import files as files_store
 from hiring.store.db import write_transaction
 from hiring.store.migrations import AUDIT_KEEP_DAYS, AUDIT_REDACTION
 
@@ -27,6 +28,8 @@ log = logging.getLogger("hiring")
 
 REPORTS_DIR = "reports"
 SEARCH_INDEX = "candidates_fts"
+# How a report file's first path part names its candidate: "12", "12-fit-….pdf", "candidate-12".
+OWNER_NAME = re.compile(r"(?:candidate[-_])?(\d+)(?:[-_.]|$)")
 MAX_DEPTH = 4  # candidates -> answers is depth 1; deeper chains of records are unusual
 PURGE_BATCH = 50  # candidates erased per write transaction by the retention purge
 # Columns of candidate-owned rows that may name a file kept in the instance folder.
@@ -112,6 +115,42 @@ def _owned_file(parts: tuple[str, ...], candidate_id: int) -> bool:
             if stem == prefix or stem.startswith((prefix + "-", prefix + "_")):
                 return True
     return False
+
+
+def _owner_id(parts: tuple[str, ...]) -> int | None:
+    """Return the candidate id a path under reports/ is named for (see :func:`_owned_file`)."""
+    match = OWNER_NAME.match(parts[0]) if parts else None
+    return int(match.group(1)) if match else None
+
+
+def sweep_report_files(db: Database, instance: str | Path) -> int:
+    """Remove report files whose candidate is gone and abandoned temporary ones; count them.
+
+    A report rendered while its candidate was being erased, or a file a killed process
+    left, would otherwise keep the person's name on disk for good. Files are listed before
+    the candidates are read, so a candidate added in between is never mistaken for gone.
+    """
+    folder = Path(instance) / REPORTS_DIR
+    if not folder.is_dir():
+        return 0
+    found = [p for p in folder.rglob("*") if p.is_file()]
+    removed = files_store.sweep_temporary(found)
+    owners = {
+        p: _owner_id(p.relative_to(folder).parts) for p in found if not files_store.is_temporary(p)
+    }
+    wanted = sorted({o for o in owners.values() if o is not None})
+    present = {
+        row["id"]
+        for row in db.query(
+            "SELECT id FROM candidates WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(wanted)],
+        )
+    }
+    for path, owner in owners.items():
+        if owner is not None and owner not in present:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _report_files(
@@ -267,11 +306,12 @@ def erase_candidates(
                 erasure, paths = _erase_in_transaction(db, instance, candidate_id, actor, reason)
                 done.append(erasure)
                 files += paths
+            # the files go after the commit; recorded here, a kill in between cannot keep them
+            files_store.record_deletions(db, instance, files)
             if SEARCH_INDEX in db.table_names():
                 # merge the index so that deleted entries leave no token behind
                 db.execute("INSERT INTO candidates_fts (candidates_fts) VALUES ('optimize')")
-        for path in files:
-            path.unlink(missing_ok=True)
+        files_store.finish_deletions(db, instance)
         if not checkpoint_wal(db):
             log.warning(WAL_BUSY)
             done = [replace(e, wal_checkpointed=False) for e in done]

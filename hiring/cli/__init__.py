@@ -53,6 +53,7 @@ from hiring.cli import (  # noqa: E402  # noqa: E402
     admin,
     calibration,
     fairness,
+    instance,
     invite,
     questionnaire,
     reports,
@@ -80,5 +81,8 @@ for command in (
     calibration.rescore,
     reports.report,
     reports.reports,
+    instance.backup,
+    instance.restore,
+    instance.sweep,
 ):
     cli.add_command(command)

@@ -37,6 +37,7 @@ from hiring.modeling.versions import suspend_version as suspend_version
 from hiring.roles.profiles import shipped_profiles
 from hiring.roles.services import get_role, role_questionnaire
 from hiring.store.db import write_transaction
+from hiring.store.files import locked_temporary, publish
 
 
 @dataclass(frozen=True)
@@ -197,19 +198,20 @@ def calibrate_role(
     )  # fmt: skip
     name = f"role-{role_id}-{secrets.token_hex(8)}.skops"
     path = models_dir(instance_path) / name
-    sha = save_model(result.estimator, path)
-    metadata = model_metadata(
-        result, questionnaire=questionnaire, data_sha256=data_hash(x, y, ids), model_sha256=sha
-    )
-    metadata.update(_provenance(db, role_id, synthetic))
-    metadata["calibration"] = {k: v for k, v in result.to_dict().items() if k != "report"}
-    try:
+    # The file keeps a locked temporary name until its row is committed: a kill before the
+    # commit leaves only a temporary file the sweep removes, a kill after it one the sweep
+    # renames (hiring.modeling.model_storage); the final name always has its row.
+    with locked_temporary(path) as (_handle, temporary):
+        sha = save_model(result.estimator, temporary)
+        metadata = model_metadata(
+            result, questionnaire=questionnaire, data_sha256=data_hash(x, y, ids), model_sha256=sha
+        )
+        metadata.update(_provenance(db, role_id, synthetic))
+        metadata["calibration"] = {k: v for k, v in result.to_dict().items() if k != "report"}
         with write_transaction(db):
             version_id = _store_version(db, role, _version_row(name, metadata, result), actor)
             _store_profile(db, derived, version_id)
-    except BaseException:
-        path.unlink(missing_ok=True)  # no row points at it
-        raise
+        publish(temporary, path)
     return get_version(db, version_id)
 
 

@@ -22,8 +22,8 @@ from hiring.modeling.model import Calibration
 from hiring.modeling.model_files import ModelFileError, load_model
 from hiring.roles.profiles import role_profile
 from hiring.roles.services import get_role, role_questionnaire
+from hiring.store.paths import MODELS_FOLDER
 
-MODELS_FOLDER = "models"
 CACHE_SIZE = 16
 log = logging.getLogger(__name__)
 _cache: dict[tuple[str, str], Calibration] = {}

@@ -23,6 +23,7 @@ from hiring.reports.candidate_reports import CandidateReport, build_report
 from hiring.reports.render import DEFAULT_TIMEOUT
 from hiring.reports.worker import RenderWorker
 from hiring.roles.pipeline import OPEN_STATUSES
+from hiring.store.files import sweep_temporary
 from hiring.workspace.candidate_view import candidate_detail
 
 
@@ -95,6 +96,7 @@ def render_batch(
     """
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(reports) or 1))
     out_dir.mkdir(parents=True, exist_ok=True)
+    sweep_temporary(out_dir.iterdir())  # half-written PDFs of a batch that was killed
     renderers, result = _Renderers(), BatchResult()
 
     def render_one(report: CandidateReport) -> Path:

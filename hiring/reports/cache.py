@@ -5,13 +5,12 @@ A report is stored as ``{candidate_id}-{variant}-{key}.pdf``, the naming that
 its date), the stored record's state (status, scoring, model version), the page size and a
 fingerprint of the report templates, stylesheets and chart code, so any change to one of
 them gives a fresh render; the candidate's older files of that variant are then removed.
-Files are written to a temporary name and renamed, so a reader never sees half a PDF.
+Files are written to a locked temporary name and renamed (``hiring.store.files``), so a
+reader never sees half a PDF and a killed writer's leftovers are swept.
 """
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from sqlite_utils import Database
 from hiring.candidates.erasure import REPORTS_DIR
 from hiring.reports import ReportData, render_report
 from hiring.reports.candidate_reports import CandidateReport, build_report
+from hiring.store.files import write_atomic as write_atomic
 from hiring.store.paths import data_dir
 from hiring.workspace.candidate_view import CandidateDetail
 
@@ -88,21 +88,6 @@ def report_key(report: CandidateReport) -> str:
         default=str,
     )
     return hashlib.sha256(material.encode()).hexdigest()[:KEY_CHARS]
-
-
-def write_atomic(path: Path, body: bytes) -> None:
-    """Write ``body`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(body)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _remove_stale(folder: Path, report: CandidateReport, keep: Path) -> None:

@@ -432,3 +432,17 @@ def m0009_calibration_jobs(db: Database) -> None:
         foreign_keys=[("role_id", "job_roles", "id"), ("version_id", "model_versions", "id")],
     )
     db["calibration_jobs"].create_index(["role_id", "id"])
+
+
+@MIGRATIONS(name="0019_pending_file_deletions")
+def m0019_pending_file_deletions(db: Database) -> None:
+    """Files to delete once the transaction that recorded them has committed.
+
+    Erasure deletes a candidate's rows and records their report files here in one
+    transaction, then deletes the files and the records; a process killed in between leaves
+    the records, which the next run carries out. Paths are relative to the instance folder
+    and name no one (``reports/12-fit-….pdf``).
+    """
+    db["pending_file_deletions"].create(
+        {"id": int, "path": str, "recorded_at": str}, pk="id", not_null={"path", "recorded_at"}
+    )

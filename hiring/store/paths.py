@@ -6,6 +6,7 @@ PACKAGE_DIR = (
     Path(__file__).resolve().parent.parent
 )  # hiring/, this file being hiring/store/paths.py
 DATA_FOLDERS = ("questionnaires", "profiles", "templates")
+MODELS_FOLDER = "models"  # <instance>/models: the model files of calibrated versions
 
 
 def data_dir(name: str) -> Path:

@@ -83,7 +83,10 @@ def axe_script() -> Path:
 
 @pytest.fixture(scope="session")
 def browser(chromium_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:  # not importorskip: that would skip even when HIRING_REQUIRE_BROWSER=1
+        from playwright import sync_api
+    except ImportError as error:
+        unavailable(f"Playwright cannot be imported ({error}); pip install playwright")
     with sync_api.sync_playwright() as playwright:
         try:
             launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
