@@ -432,3 +432,20 @@ def m0009_calibration_jobs(db: Database) -> None:
         foreign_keys=[("role_id", "job_roles", "id"), ("version_id", "model_versions", "id")],
     )
     db["calibration_jobs"].create_index(["role_id", "id"])
+
+
+@MIGRATIONS(name="0021_queued_jobs")
+def m0021_queued_jobs(db: Database) -> None:
+    """Calibrations run on the task queue: a job's row names the host whose worker has it.
+
+    A worker's process id only says something on its own machine; with Redis, workers may
+    run on several. ``checks`` keeps the outcome of scheduled checks (the applicant-drift
+    check) for the pages that show them.
+    """
+    db["calibration_jobs"].add_column("host", str)
+    db["scheduled_checks"].create(
+        {"id": int, "kind": str, "role_id": int, "ran_at": str, "outcome": str, "body": str},
+        pk="id",
+        foreign_keys=[("role_id", "job_roles", "id")],
+    )
+    db["scheduled_checks"].create_index(["kind", "role_id", "id"])

@@ -2,7 +2,7 @@
 
 Admins only. Every change (upload, calibrate, activate, suspend, re-score) is a POST form
 with a CSRF token and goes through a use case in :mod:`hiring.modeling.calibration`; a calibration
-starts as a background job (:mod:`hiring.modeling.calibration_jobs`) that the page follows.
+goes on the task queue (:mod:`hiring.modeling.tasks`) as a job that the page follows.
 """
 
 from collections.abc import Callable
@@ -22,10 +22,10 @@ from flask import (
 )
 
 from hiring.errors import HiringError
-from hiring.modeling import calibration, calibration_jobs
+from hiring.modeling import calibration, calibration_jobs, tasks
 from hiring.modeling.calibration_chart import calibration_chart, importance_chart
 from hiring.modeling.incumbents import Criterion, IncumbentFileError
-from hiring.modeling.validity import validity_view
+from hiring.modeling.validity import latest_drift_check, validity_view
 from hiring.roles import services as roles
 from hiring.web.access import roles_required
 from hiring.web.database import db
@@ -62,6 +62,7 @@ def _page(
         view=view,
         job=job or (latest if latest and latest.running else None),
         latest_job=latest,
+        drift_check=latest_drift_check(db(), role_id),
         upload_form=upload or IncumbentUploadForm(),
         problems=problems,
         calibrate_form=CalibrateForm(),
@@ -172,10 +173,7 @@ def calibrate(role_id: int):
     if not form.validate():
         abort(400)
     try:
-        job = calibration_jobs.start_calibration(
-            current_app.config["DATABASE"], current_app.instance_path, role_id,
-            method=form.method.data, actor=g.user.username,
-        )  # fmt: skip
+        job = tasks.start_calibration(db(), role_id, method=form.method.data, actor=g.user.username)
     except HiringError as error:
         flash(error.message, "error")
         return _back(role_id)
