@@ -1,9 +1,9 @@
-"""Background work of the fit model: web calibrations and the daily applicant-drift check."""
+"""Background work of the fit model: web calibrations and re-scores, the daily drift check."""
 
 from huey import crontab
 from sqlite_utils import Database
 
-from hiring.modeling import calibration_jobs, validity
+from hiring.modeling import calibration_jobs, rescoring, validity
 from hiring.modeling.calibration_jobs import CalibrationJob
 from hiring.store.db import get_db
 from hiring.store.queue import huey, task_app
@@ -34,6 +34,20 @@ def start_calibration(db: Database, role_id: int, *, method: str, actor: str) ->
         calibration_jobs.not_queued(db, job.id, str(error) or type(error).__name__)
         return calibration_jobs.get_job(db, role_id, job.id) or job
     return job
+
+
+@huey.task(name="rescore")
+def rescore(role_id: int, actor: str) -> int:
+    """Re-score a role's candidates with its active model (resuming an unfinished run)."""
+    db, instance = _db()
+    return rescoring.rescore_role(db, instance, role_id, actor=actor).n
+
+
+def start_rescore(db: Database, role_id: int, *, actor: str) -> dict:
+    """Record a re-score of the role and put it on the queue; return its run."""
+    run = rescoring.open_run(db, role_id, actor=actor)
+    rescore(role_id, actor)
+    return run
 
 
 @huey.periodic_task(crontab(minute="40", hour="3"), name="check-drift")

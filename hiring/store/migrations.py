@@ -449,3 +449,21 @@ def m0021_queued_jobs(db: Database) -> None:
         foreign_keys=[("role_id", "job_roles", "id")],
     )
     db["scheduled_checks"].create_index(["kind", "role_id", "id"])
+
+
+@MIGRATIONS(name="0022_rescore_runs")
+def m0022_rescore_runs(db: Database) -> None:
+    """A re-score writes in short chunks; its run row says how far it got and whether it ended.
+
+    A run killed midway stays ``running`` with its count so far, and the next re-score of the
+    role with the same model picks up the candidates it had not reached.
+    """
+    db["rescore_runs"].create(
+        {
+            "id": int, "role_id": int, "model_version_id": int, "status": str, "done": int,
+            "requested_by": str, "started_at": str, "finished_at": str,
+        },
+        pk="id",
+        foreign_keys=[("role_id", "job_roles", "id")],
+    )  # fmt: skip
+    db["rescore_runs"].create_index(["role_id", "id"])

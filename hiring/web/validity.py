@@ -22,7 +22,7 @@ from flask import (
 )
 
 from hiring.errors import HiringError
-from hiring.modeling import calibration, calibration_jobs, tasks
+from hiring.modeling import calibration, calibration_jobs, rescoring, tasks
 from hiring.modeling.calibration_chart import calibration_chart, importance_chart
 from hiring.modeling.incumbents import Criterion, IncumbentFileError
 from hiring.modeling.validity import latest_drift_check, validity_view
@@ -63,6 +63,7 @@ def _page(
         job=job or (latest if latest and latest.running else None),
         latest_job=latest,
         drift_check=latest_drift_check(db(), role_id),
+        rescore_run=_rescore_state(role_id),
         upload_form=upload or IncumbentUploadForm(),
         problems=problems,
         calibrate_form=CalibrateForm(),
@@ -214,6 +215,14 @@ def suspend(version_id: int):
     return _back(version.role_id, version_id)
 
 
+def _rescore_state(role_id: int) -> dict | None:
+    """The role's unfinished re-score, with how many candidates it has left, if there is one."""
+    run = rescoring.latest_run(db(), role_id)
+    if run is None or run["status"] != "running":
+        return None
+    return {**run, "left": rescoring.pending_count(db(), run)}
+
+
 @bp.route("/<int:role_id>/rescore", methods=["POST"])
 @roles_required("admin")
 def rescore(role_id: int):
@@ -221,13 +230,6 @@ def rescore(role_id: int):
     role_or_404(role_id)
     if not ConfirmForm().validate():
         abort(400)
-    _attempt(
-        lambda: calibration.rescore_role(
-            db(), current_app.instance_path, role_id, actor=g.user.username
-        ),
-        lambda r: (
-            f"Re-scored {r.n} candidates with "
-            f"{r.label or 'the hiring profile alone (no active model)'}."
-        ),
-    )
+    tasks.start_rescore(db(), role_id, actor=g.user.username)
+    flash("Re-scoring is on the task queue; this page shows how far it has got.", "success")
     return _back(role_id)
