@@ -39,8 +39,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from hiring import web
     from hiring.reports.pdf_support import warn_if_pango_missing
+    from hiring.store import queue
     from hiring.web.database import init_app as init_db
 
+    queue.configure(str(app.config["QUEUE_URL"] or ""), instance)
     init_db(app)
     web.init_app(app)
     warn_if_pango_missing(app)

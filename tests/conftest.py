@@ -99,3 +99,13 @@ class AuthActions:
 def auth(client, staff):
     """Sign-in helper over the test client, with staff accounts present."""
     return AuthActions(client)
+
+
+@pytest.fixture
+def queue_worker(app):
+    """A real `hiring worker` on the app's instance, stopped after the test."""
+    from queue_support import Worker
+
+    worker = Worker(app.config["INSTANCE_PATH"], app.config["DATABASE"])
+    yield worker
+    worker.stop()

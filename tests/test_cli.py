@@ -88,15 +88,20 @@ def test_demo_builds_a_usable_instance_twice(tmp_path):
 def test_demo_links_match_the_served_port_and_no_email_is_sent(tmp_path, monkeypatch):
     import waitress
 
+    from hiring.cli import server
+
     served = {}
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(app=app, **kw))
+    monkeypatch.setattr(server.QueueWorker, "start", lambda self: served.update(worker=self.env))
     monkeypatch.setenv("HIRING_SMTP_HOST", "mail.example.invalid")
+    monkeypatch.setenv("HIRING_WORKERS", "1")  # one waitress process, served in this test
     folder = tmp_path / "demo"
     result = CliRunner().invoke(cli, ["demo", "--folder", str(folder), "--port", "8123"])
     close_all()
     assert result.exit_code == 0, result.output
     assert served["port"] == 8123 and served["host"] == "127.0.0.1"
     assert served["app"].config["SMTP_HOST"] == ""  # synthetic addresses are never mailed
+    assert served["worker"]["HIRING_SMTP_HOST"] == ""  # nor by the demo's queue worker
     assert "http://127.0.0.1:8123/a/" in result.output
     assert "Open http://127.0.0.1:8123/ " in result.output
     assert ":8000" not in result.output

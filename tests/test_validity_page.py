@@ -6,9 +6,11 @@ import re
 import pytest
 from calibration_data import calibrated_role, make_role, scores_csv
 from page_support import csrf_token
+from queue_support import wait_for_job
 
 from hiring.modeling import calibration, calibration_jobs
 from hiring.modeling.incumbents import Criterion
+from hiring.store.db import get_db
 
 
 @pytest.fixture
@@ -136,18 +138,21 @@ def test_suspend_by_post_stops_the_model_and_escapes_the_reason(client, auth, db
 
 
 def _calibrate(client, role_id, method="logistic"):
-    """Start a calibration by POST; wait for its child process; return the job's page."""
+    """Start a calibration by POST; wait for the worker to end it; return the job's page."""
     response = client.post(
         f"/admin/validity/{role_id}/calibrate",
         data={"csrf_token": _token(client, role_id), "method": method},
     )
     assert response.status_code == 302
     location = response.headers["Location"]
-    assert calibration_jobs.wait(timeout=120), "the calibration did not end"
+    job_id = int(location.split("job=")[1].split("#")[0].split("&")[0])
+    wait_for_job(get_db(client.application.config["DATABASE"]), role_id, job_id)
     return client.get(location).get_data(as_text=True)
 
 
-def test_calibrate_in_the_background_then_activate_by_post(client, auth, db, calibrated):
+def test_calibrate_in_the_background_then_activate_by_post(
+    client, auth, db, calibrated, queue_worker
+):
     role, first = calibrated
     auth.login("admin")
     page = _calibrate(client, role["id"])
@@ -181,7 +186,7 @@ def test_an_empty_role_invites_an_upload_and_unknown_ids_are_404(client, auth, d
     assert "Calibrate a new version" in _page(client, role["id"])
 
 
-def test_calibrating_too_few_incumbents_shows_the_reason(client, auth, db):
+def test_calibrating_too_few_incumbents_shows_the_reason(client, auth, db, queue_worker):
     role = make_role(db, title="Email agent")
     calibration.import_incumbents(db, role["id"], scores_csv(20), Criterion("high_performer"))
     auth.login("admin")

@@ -21,16 +21,19 @@ class HiringGroup(click.Group):
             sys.exit(2)
 
 
+def app_overrides(ctx: click.Context) -> dict:
+    """Return the settings the command line sets over the environment's (the instance)."""
+    instance = ctx.find_root().params.get("instance")
+    return {"INSTANCE_PATH": instance} if instance else {}
+
+
 def make_app(ctx: click.Context) -> Flask:
     """Build the app for the instance chosen on the command line (or by the environment)."""
     root = ctx.find_root()
     if root.obj is None:
         root.obj = {}
     if "app" not in root.obj:
-        overrides = {}
-        if root.params.get("instance"):
-            overrides["INSTANCE_PATH"] = root.params["instance"]
-        root.obj["app"] = create_app(overrides)
+        root.obj["app"] = create_app(app_overrides(ctx))
     return root.obj["app"]
 
 
@@ -49,7 +52,7 @@ def cli(ctx: click.Context, instance: Path | None) -> None:
 
 
 # The commands import their use cases; they are registered after ``cli`` exists.
-from hiring.cli import (  # noqa: E402  # noqa: E402
+from hiring.cli import (  # noqa: E402
     admin,
     calibration,
     fairness,
@@ -60,12 +63,14 @@ from hiring.cli import (  # noqa: E402  # noqa: E402
     rights,
     roles,
     users,
+    worker,
 )
 from hiring.cli.demo import demo  # noqa: E402
 
 for command in (
     admin.init,
     admin.serve,
+    worker.worker,
     admin.db_group,
     users.users,
     demo,

@@ -31,16 +31,19 @@ def init(ctx: click.Context) -> None:
 @click.option("--port", type=int, default=None, help="Port (default HIRING_PORT or 8000).")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """Serve the app with the waitress production server."""
-    import waitress
+    """Serve the app on every core, with a task-queue worker beside it for the embedded queue.
 
-    from hiring.cli import make_app
+    gunicorn runs HIRING_WORKERS processes (one per core by default) on Linux and macOS;
+    elsewhere waitress serves from one process.
+    """
+    from hiring.cli import app_overrides, make_app
+    from hiring.cli.server import serve as run_server
 
     app = make_app(ctx)
     host = host or app.config["HOST"]
     port = port or app.config["PORT"]
     click.echo(f"Serving Frontline Fit on http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=app.config["THREADS"], ident="frontline-fit")
+    run_server(app_overrides(ctx), app.config, host, port, click.echo)
 
 
 @click.group("db")

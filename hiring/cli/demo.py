@@ -40,7 +40,8 @@ def demo(folder: Path, no_serve: bool, host: str, port: int) -> None:
             f"Built. Serve it with:  hiring --instance {folder} serve --host {host} --port {port}"
         )
         return
-    import waitress
+    from hiring.cli.server import serve
 
     click.echo(f"\nOpen {url} in your browser (Ctrl+C to stop).")
-    waitress.serve(ctx.app, host=host, port=port, threads=ctx.app.config["THREADS"])
+    overrides = {"INSTANCE_PATH": str(folder.resolve()), "SMTP_HOST": "", "QUEUE_URL": ""}
+    serve(overrides, ctx.app.config, host, port, click.echo)

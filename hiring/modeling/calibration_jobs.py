@@ -1,19 +1,21 @@
-"""Run a calibration in a child process, so that the request that starts it returns at once.
+"""Calibrations started from the web: a row per job that the task queue works through.
 
 Cross-validating a model takes from a few seconds to about a minute; inside a web request
-that would hold a worker thread (and the admin's browser) the whole time, and a proxy may
-give up first. A web calibration therefore gets a row in ``calibration_jobs`` and a 'spawn'
-child process that runs :func:`hiring.modeling.calibration.calibrate_role` and writes the outcome
-back to the row. A thread in the server reaps the child and records a crash. A row still
-marked running whose process is gone (the server restarted) reads as interrupted.
+that would hold a server worker (and the admin's browser) the whole time, and a proxy may
+give up first. A web calibration therefore gets a row in ``calibration_jobs`` and a task on
+the queue (:mod:`hiring.modeling.tasks`). The worker that picks it up writes its host and
+process id into the row, runs :func:`hiring.modeling.calibration.calibrate_role`, and
+records the outcome. A row claimed by a process that is gone (killed, or the machine
+restarted) reads as interrupted; nothing of it was stored, because a calibration stores its
+version in one transaction, and its model file is written before that and removed if the
+transaction never happens.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-import threading
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,25 +25,20 @@ from sqlite_utils import Database
 
 from hiring.accounts import audit
 from hiring.errors import HiringError
-from hiring.store.db import close_all, connect, get_db, write_transaction
+from hiring.store.db import write_transaction
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
-# A child that has not reported its pid yet is trusted to be starting for this long.
-START_GRACE = timedelta(minutes=2)
 # No calibration takes this long; a row older than this is stale whatever its pid says.
 MAX_RUNTIME = timedelta(hours=2)
 INTERRUPTED = (
-    "Interrupted: the server stopped before this calibration finished, so nothing was "
+    "Interrupted: the worker stopped before this calibration finished, so nothing was "
     "stored. Start it again."
 )
 UNEXPECTED = (
-    "The calibration stopped on an unexpected error (the details are in the server log); "
+    "The calibration stopped on an unexpected error (the details are in the worker's log); "
     "nothing was stored."
 )
 log = logging.getLogger(__name__)
-
-_watchers: dict[int, threading.Thread] = {}
-_watchers_lock = threading.Lock()
 
 
 class CalibrationBusyError(HiringError):
@@ -61,6 +58,7 @@ class CalibrationJob:
     requested_by: str
     started_at: str
     finished_at: str | None
+    claimed: bool = False  # a worker has picked it up
 
     @property
     def running(self) -> bool:
@@ -68,7 +66,7 @@ class CalibrationJob:
 
     @property
     def seconds(self) -> int:
-        """Return how long it ran (or has been running), in whole seconds."""
+        """Return how long it ran (or has been waiting and running), in whole seconds."""
         end = _parse(self.finished_at) if self.finished_at else datetime.now(UTC)
         return max(0, round((end - _parse(self.started_at)).total_seconds()))
 
@@ -88,6 +86,7 @@ def _job(row: dict[str, Any]) -> CalibrationJob:
         requested_by=row["requested_by"],
         started_at=row["started_at"],
         finished_at=row["finished_at"],
+        claimed=row["pid"] is not None,
     )
 
 
@@ -105,16 +104,15 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _is_live(row: dict[str, Any]) -> bool:
-    """Say whether a row marked running still has a process working on it."""
-    with _watchers_lock:
-        watcher = _watchers.get(row["id"])
-    if watcher is not None and watcher.is_alive():
-        return True
-    age = datetime.now(UTC) - _parse(row["started_at"])
-    if age > MAX_RUNTIME:
+    """Say whether a row marked running is still waiting in the queue or being worked on.
+
+    A worker on another machine cannot be checked from here: its job is trusted until
+    ``MAX_RUNTIME``, as is a job still waiting for a worker.
+    """
+    if datetime.now(UTC) - _parse(row["started_at"]) > MAX_RUNTIME:
         return False
-    if row["pid"] is None:
-        return age < START_GRACE
+    if row["pid"] is None or row["host"] != socket.gethostname():
+        return True
     return _pid_alive(row["pid"])
 
 
@@ -163,19 +161,11 @@ def get_job(db: Database, role_id: int, job_id: int) -> CalibrationJob | None:
     return _settled(db, rows[0]) if rows else None
 
 
-def start_calibration(
-    database: str | Path,
-    instance_path: str | Path,
-    role_id: int,
-    *,
-    method: str,
-    actor: str,
-) -> CalibrationJob:
-    """Start calibrating ``role_id`` in a child process and return its (running) job.
+def create_job(db: Database, role_id: int, *, method: str, actor: str) -> CalibrationJob:
+    """Record a calibration of ``role_id`` waiting for a worker, and audit its start.
 
     Raises :class:`CalibrationBusyError` while another calibration of the role runs.
     """
-    db = get_db(database)
     with write_transaction(db):
         current = latest_job(db, role_id)
         if current is not None and current.running:
@@ -198,37 +188,27 @@ def start_calibration(
             .last_pk
         )
         audit.record(db, actor, "model.calibrate_start", "role", role_id, job=job_id, method=method)
-    context = multiprocessing.get_context("spawn")
-    process = context.Process(
-        target=_run,
-        args=(str(database), str(instance_path), job_id, role_id, method, actor),
-        name=f"hiring-calibration-{job_id}",
-        daemon=True,
-    )
-    try:
-        process.start()
-    except OSError as exc:
-        _finish(db, job_id, FAILED, f"The calibration could not start ({exc}). Try again.")
-        return _job(db["calibration_jobs"].get(job_id))
-    db["calibration_jobs"].update(job_id, {"pid": process.pid})
-    watcher = threading.Thread(
-        target=_watch, args=(str(database), job_id, process), name=f"watch-{job_id}", daemon=True
-    )
-    with _watchers_lock:
-        _watchers[job_id] = watcher
-    watcher.start()
     return _job(db["calibration_jobs"].get(job_id))
 
 
-def _run(
-    database: str, instance_path: str, job_id: int, role_id: int, method: str, actor: str
-) -> None:
-    """Calibrate and record the outcome; runs in the child process."""
-    from hiring.modeling import calibration  # the child imports scikit-learn, not the server
+def not_queued(db: Database, job_id: int, reason: str) -> None:
+    """Mark a job failed because it could not be put on the queue."""
+    _finish(db, job_id, FAILED, f"The calibration could not be queued ({reason}). Try again.")
 
-    db = connect(database)
+
+def run_job(db: Database, instance_path: str | Path, job_id: int) -> CalibrationJob:
+    """Claim the job for this process, calibrate, and record the outcome (a worker's part)."""
+    from hiring.modeling import calibration  # scikit-learn is imported by workers only
+
+    with write_transaction(db):
+        row = db["calibration_jobs"].get(job_id)
+        if row["status"] != RUNNING or row["pid"] is not None:
+            return _job(row)  # settled, or another worker has it: never run a job twice
+        db["calibration_jobs"].update(job_id, {"pid": os.getpid(), "host": socket.gethostname()})
     try:
-        version = calibration.calibrate_role(db, instance_path, role_id, method=method, actor=actor)
+        version = calibration.calibrate_role(
+            db, instance_path, row["role_id"], method=row["method"], actor=row["requested_by"]
+        )
     except HiringError as error:
         _finish(db, job_id, FAILED, error.message)
     except Exception:
@@ -237,31 +217,4 @@ def _run(
     else:
         message = f"Calibrated {version.label}. Review it below before activating it."
         _finish(db, job_id, DONE, message, version.id)
-    finally:
-        db.close()
-
-
-def _watch(database: str, job_id: int, process: multiprocessing.process.BaseProcess) -> None:
-    """Reap the child; if it died without an outcome (killed, out of memory), record that."""
-    process.join()
-    try:
-        _finish(
-            get_db(database),
-            job_id,
-            FAILED,
-            f"The calibration process stopped unexpectedly (exit code {process.exitcode}); "
-            "nothing was stored. Try again.",
-        )
-    finally:
-        close_all()
-        with _watchers_lock:
-            _watchers.pop(job_id, None)
-
-
-def wait(timeout: float | None = None) -> bool:
-    """Wait for this process's running calibrations; return True when none is left."""
-    with _watchers_lock:
-        watchers = list(_watchers.values())
-    for watcher in watchers:
-        watcher.join(timeout)
-    return not any(watcher.is_alive() for watcher in watchers)
+    return _job(db["calibration_jobs"].get(job_id))

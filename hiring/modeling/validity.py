@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlite_utils import Database
 
+from hiring.accounts import audit
 from hiring.assessment.profiles import FeatureTarget, HiringProfile
 from hiring.modeling.calibration import default_profile, incumbent_matrix, latest_import
 from hiring.modeling.drift import FeatureDrift, pool_drift
@@ -21,6 +22,7 @@ from hiring.modeling.versions import (
 )
 from hiring.roles.profiles import feature_names
 from hiring.roles.services import get_role, role_questionnaire
+from hiring.store.db import write_transaction
 
 
 @dataclass(frozen=True)
@@ -121,3 +123,61 @@ def validity_view(db: Database, role_id: int, version_id: int | None = None) -> 
         view.derived_profile = derived_profile(db, version)
         view.scored_with = scored_with(db, version.id)
     return view
+
+
+@dataclass(frozen=True)
+class DriftCheck:
+    """The outcome of one scheduled applicant-drift check of a role."""
+
+    role_id: int
+    ran_at: str
+    warnings: tuple[str, ...]
+
+    @property
+    def drifted(self) -> bool:
+        return bool(self.warnings)
+
+
+def check_drift(db: Database, role_id: int, *, actor: str = "scheduler") -> DriftCheck | None:
+    """Compare a role's applicants with its incumbents and keep the outcome (and audit drift).
+
+    Returns None when there is nothing to compare: no active model, or fewer than two
+    incumbents or applicants.
+    """
+    role = get_role(db, role_id)
+    if not role.get("model_version_id"):
+        return None
+    feature_ids = tuple(role_questionnaire(role).feature_ids)
+    _ids, incumbents, _y, _synthetic = incumbent_matrix(db, role_id, feature_ids)
+    applicants = applicant_matrix(db, role_id, feature_ids)
+    if incumbents.shape[0] < 2 or applicants.shape[0] < 2:
+        return None
+    warnings = tuple(
+        d.warning for d in pool_drift(incumbents, applicants, feature_ids) if d.warning
+    )
+    check = DriftCheck(role_id, audit.now_iso(), warnings)
+    with write_transaction(db):
+        db["scheduled_checks"].insert(
+            {
+                "kind": "drift",
+                "role_id": role_id,
+                "ran_at": check.ran_at,
+                "outcome": "drift" if check.drifted else "ok",
+                "body": json.dumps(list(warnings)),
+            }
+        )
+        if check.drifted:
+            audit.record(db, actor, "model.drift_alert", "role", role_id, warnings=len(warnings))
+    return check
+
+
+def latest_drift_check(db: Database, role_id: int) -> DriftCheck | None:
+    """Return the newest scheduled drift check of the role, if one ever ran."""
+    rows = list(
+        db["scheduled_checks"].rows_where(
+            "kind = 'drift' AND role_id = ?", [role_id], order_by="id DESC", limit=1
+        )
+    )
+    if not rows:
+        return None
+    return DriftCheck(role_id, rows[0]["ran_at"], tuple(json.loads(rows[0]["body"])))

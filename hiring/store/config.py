@@ -37,7 +37,27 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("HIRING_HOST", "HOST", "127.0.0.1", "Address `hiring serve` listens on."),
     Setting("HIRING_PORT", "PORT", 8000, "Port `hiring serve` listens on."),
-    Setting("HIRING_THREADS", "THREADS", 8, "Worker threads of the waitress server."),
+    Setting(
+        "HIRING_WORKERS",
+        "WORKERS",
+        0,
+        "Server processes of `hiring serve` (gunicorn on Linux and macOS); 0 means one per core.",
+    ),
+    Setting("HIRING_THREADS", "THREADS", 8, "Threads in each server process."),
+    Setting(
+        "HIRING_QUEUE_URL",
+        "QUEUE_URL",
+        "",
+        "Where the task queue is kept: empty for SQLite in the instance folder (`hiring serve` "
+        "then runs a worker itself), or redis://host:port/db for Redis, with `hiring worker` "
+        "run separately.",
+    ),
+    Setting(
+        "HIRING_QUEUE_THREADS",
+        "QUEUE_THREADS",
+        2,
+        "Tasks one `hiring worker` runs at the same time.",
+    ),
     Setting(
         "HIRING_BASE_URL",
         "BASE_URL",

@@ -446,3 +446,38 @@ def m0019_pending_file_deletions(db: Database) -> None:
     db["pending_file_deletions"].create(
         {"id": int, "path": str, "recorded_at": str}, pk="id", not_null={"path", "recorded_at"}
     )
+
+
+@MIGRATIONS(name="0021_queued_jobs")
+def m0021_queued_jobs(db: Database) -> None:
+    """Calibrations run on the task queue: a job's row names the host whose worker has it.
+
+    A worker's process id only says something on its own machine; with Redis, workers may
+    run on several. ``scheduled_checks`` keeps the outcome of scheduled checks (the applicant-drift
+    check) for the pages that show them.
+    """
+    db["calibration_jobs"].add_column("host", str)
+    db["scheduled_checks"].create(
+        {"id": int, "kind": str, "role_id": int, "ran_at": str, "outcome": str, "body": str},
+        pk="id",
+        foreign_keys=[("role_id", "job_roles", "id")],
+    )
+    db["scheduled_checks"].create_index(["kind", "role_id", "id"])
+
+
+@MIGRATIONS(name="0022_rescore_runs")
+def m0022_rescore_runs(db: Database) -> None:
+    """A re-score writes in short chunks; its run row says how far it got and whether it ended.
+
+    A run killed midway stays ``running`` with its count so far, and the next re-score of the
+    role with the same model picks up the candidates it had not reached.
+    """
+    db["rescore_runs"].create(
+        {
+            "id": int, "role_id": int, "model_version_id": int, "status": str, "done": int,
+            "requested_by": str, "started_at": str, "finished_at": str,
+        },
+        pk="id",
+        foreign_keys=[("role_id", "job_roles", "id")],
+    )  # fmt: skip
+    db["rescore_runs"].create_index(["role_id", "id"])

@@ -2,7 +2,7 @@
 
 Admins only. Every change (upload, calibrate, activate, suspend, re-score) is a POST form
 with a CSRF token and goes through a use case in :mod:`hiring.modeling.calibration`; a calibration
-starts as a background job (:mod:`hiring.modeling.calibration_jobs`) that the page follows.
+goes on the task queue (:mod:`hiring.modeling.tasks`) as a job that the page follows.
 """
 
 from collections.abc import Callable
@@ -22,10 +22,10 @@ from flask import (
 )
 
 from hiring.errors import HiringError
-from hiring.modeling import calibration, calibration_jobs
+from hiring.modeling import calibration, calibration_jobs, rescoring, tasks
 from hiring.modeling.calibration_chart import calibration_chart, importance_chart
 from hiring.modeling.incumbents import Criterion, IncumbentFileError
-from hiring.modeling.validity import validity_view
+from hiring.modeling.validity import latest_drift_check, validity_view
 from hiring.roles import services as roles
 from hiring.store.text_input import MAX_FILE_BYTES, InputFileError, decode_text
 from hiring.web.access import roles_required
@@ -63,6 +63,8 @@ def _page(
         view=view,
         job=job or (latest if latest and latest.running else None),
         latest_job=latest,
+        drift_check=latest_drift_check(db(), role_id),
+        rescore_run=_rescore_state(role_id),
         upload_form=upload or IncumbentUploadForm(),
         problems=problems,
         calibrate_form=CalibrateForm(),
@@ -174,10 +176,7 @@ def calibrate(role_id: int):
     if not form.validate():
         abort(400)
     try:
-        job = calibration_jobs.start_calibration(
-            current_app.config["DATABASE"], current_app.instance_path, role_id,
-            method=form.method.data, actor=g.user.username,
-        )  # fmt: skip
+        job = tasks.start_calibration(db(), role_id, method=form.method.data, actor=g.user.username)
     except HiringError as error:
         flash(error.message, "error")
         return _back(role_id)
@@ -218,6 +217,14 @@ def suspend(version_id: int):
     return _back(version.role_id, version_id)
 
 
+def _rescore_state(role_id: int) -> dict | None:
+    """The role's unfinished re-score, with how many candidates it has left, if there is one."""
+    run = rescoring.latest_run(db(), role_id)
+    if run is None or run["status"] != "running":
+        return None
+    return {**run, "left": rescoring.pending_count(db(), run)}
+
+
 @bp.route("/<int:role_id>/rescore", methods=["POST"])
 @roles_required("admin")
 def rescore(role_id: int):
@@ -225,13 +232,6 @@ def rescore(role_id: int):
     role_or_404(role_id)
     if not ConfirmForm().validate():
         abort(400)
-    _attempt(
-        lambda: calibration.rescore_role(
-            db(), current_app.instance_path, role_id, actor=g.user.username
-        ),
-        lambda r: (
-            f"Re-scored {r.n} candidates with "
-            f"{r.label or 'the hiring profile alone (no active model)'}."
-        ),
-    )
+    tasks.start_rescore(db(), role_id, actor=g.user.username)
+    flash("Re-scoring is on the task queue; this page shows how far it has got.", "success")
     return _back(role_id)

@@ -16,6 +16,7 @@ import pytest
 from hiring import create_app
 from hiring.store.db import close_all, get_db
 from tests.candidate_support import invite, make_role
+from tests.queue_support import Worker
 
 HERE = Path(__file__).resolve().parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -116,6 +117,7 @@ class LiveServer:
         self.thread.start()
         self.role = make_role(self.db, title="Customer Service Representative", location="")
         self.count = 0
+        self.worker = Worker(folder, self.app.config["DATABASE"])  # the task queue's worker
 
     @property
     def db(self):
@@ -128,6 +130,7 @@ class LiveServer:
         return made.link(self.url), made
 
     def close(self):
+        self.worker.stop()
         self.server.close()
         self.thread.join(timeout=5)
         close_all()
