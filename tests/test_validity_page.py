@@ -2,13 +2,14 @@
 
 import io
 import re
+import time
 
 import pytest
 from calibration_data import calibrated_role, make_role, scores_csv
 from page_support import csrf_token
 from queue_support import wait_for_job
 
-from hiring.modeling import calibration, calibration_jobs
+from hiring.modeling import calibration, calibration_jobs, rescoring
 from hiring.modeling.incumbents import Criterion
 from hiring.store.db import get_db
 
@@ -217,6 +218,17 @@ def _rescore(client, role_id):
     return client.post(f"/admin/validity/{role_id}/rescore", data={"csrf_token": token})
 
 
+def _rescored_page(client, db, role_id):
+    """Re-score by POST, let the queue's worker finish it, and return the page after."""
+    response = _rescore(client, role_id)
+    assert response.status_code == 302
+    deadline = time.monotonic() + 120
+    while rescoring.latest_run(db, role_id)["status"] == "running":
+        assert time.monotonic() < deadline, "the worker did not finish the re-score"
+        time.sleep(0.1)
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
 def _stored(db, ids):
     return [
         (db["results"].get(cid)["model_version_id"], db["candidates"].get(cid)["fit"])
@@ -225,16 +237,14 @@ def _stored(db, ids):
 
 
 def test_rescore_by_post_rescores_every_candidate_with_the_active_model(
-    client, auth, db, rescorable
+    client, auth, db, rescorable, queue_worker
 ):
     import json
 
     role, first, second, ids = rescorable
     assert [version for version, _ in _stored(db, ids)] == [first.id, first.id]
     auth.login("admin")
-    response = _rescore(client, role["id"])
-    assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    page = _rescored_page(client, db, role["id"])
     assert f"Re-scored 2 candidates with {second.label}." in page
     for cid, (version, fit) in zip(ids, _stored(db, ids), strict=True):
         stored = json.loads(db["results"].get(cid)["fit"])
@@ -243,12 +253,13 @@ def test_rescore_by_post_rescores_every_candidate_with_the_active_model(
     assert event["actor"] == "admin" and json.loads(event["detail"])["candidates"] == 2
 
 
-def test_rescore_without_an_active_model_falls_back_to_the_profile(client, auth, db, rescorable):
+def test_rescore_without_an_active_model_falls_back_to_the_profile(
+    client, auth, db, rescorable, queue_worker
+):
     role, _first, second, ids = rescorable
     calibration.suspend_version(db, second.id, "checking the fallback", actor="test")
     auth.login("admin")
-    response = _rescore(client, role["id"])
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    page = _rescored_page(client, db, role["id"])
     assert "Re-scored 2 candidates with the hiring profile alone (no active model)." in page
     assert [version for version, _ in _stored(db, ids)] == [None, None]
 

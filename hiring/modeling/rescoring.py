@@ -82,7 +82,11 @@ def _open_run(db: Database, role_id: int, version_id: int | None, actor: str) ->
         if rows and rows[0]["model_version_id"] == version_id:
             return rows[0]
         for row in rows:  # begun with a model the role no longer uses: it cannot be finished
-            db["rescore_runs"].update(row["id"], {"status": FAILED, "finished_at": audit.now_iso()})
+            db["rescore_runs"].update(
+                row["id"],
+                {"status": FAILED, "finished_at": audit.now_iso(),
+                 "message": "the role's model changed before it finished"},
+            )  # fmt: skip
         run_id = (
             db["rescore_runs"]
             .insert(
@@ -163,13 +167,27 @@ def rescore_role(
         _write_chunk(db, role, run, work, actor)
         size = _next_size(len(rows), time.perf_counter() - started)
         after = rows[-1]["candidate_id"]
+    label = model.label if model else "the hiring profile alone (no active model)"
+    message = f"Re-scored {run['done']} candidate{'s' if run['done'] != 1 else ''} with {label}."
     with write_transaction(db):
-        db["rescore_runs"].update(run["id"], {"status": DONE, "finished_at": audit.now_iso()})
+        db["rescore_runs"].update(
+            run["id"], {"status": DONE, "finished_at": audit.now_iso(), "message": message}
+        )
         audit.record(
             db, actor, "role.rescore", "role", role_id, candidates=run["done"],
             resumed_from=before or None, model_version=version_id,
         )  # fmt: skip
     return RescoreResult(role_id, run["done"], version_id, model.label if model else "")
+
+
+def fail_run(db: Database, role_id: int, reason: str) -> None:
+    """Mark the role's unfinished re-score failed, saying why (what it stored stays stored)."""
+    with write_transaction(db):
+        for row in db["rescore_runs"].rows_where("role_id = ? AND status = ?", [role_id, RUNNING]):
+            db["rescore_runs"].update(
+                row["id"],
+                {"status": FAILED, "finished_at": audit.now_iso(), "message": reason},
+            )
 
 
 def latest_run(db: Database, role_id: int) -> dict | None:

@@ -1,12 +1,19 @@
 """Background work of the fit model: web calibrations and re-scores, the daily drift check."""
 
+import logging
+
 from huey import crontab
 from sqlite_utils import Database
 
+from hiring.errors import HiringError
 from hiring.modeling import calibration_jobs, rescoring, validity
 from hiring.modeling.calibration_jobs import CalibrationJob
+from hiring.modeling.live_model import load_active_model
+from hiring.roles.services import get_role
 from hiring.store.db import get_db
 from hiring.store.queue import huey, task_app
+
+log = logging.getLogger(__name__)
 
 
 def _db() -> tuple[Database, str]:
@@ -40,11 +47,24 @@ def start_calibration(db: Database, role_id: int, *, method: str, actor: str) ->
 def rescore(role_id: int, actor: str) -> int:
     """Re-score a role's candidates with its active model (resuming an unfinished run)."""
     db, instance = _db()
-    return rescoring.rescore_role(db, instance, role_id, actor=actor).n
+    try:
+        return rescoring.rescore_role(db, instance, role_id, actor=actor).n
+    except HiringError as error:
+        rescoring.fail_run(db, role_id, error.message)
+        return 0
+    except Exception:
+        log.exception("re-score of role %s failed", role_id)
+        rescoring.fail_run(db, role_id, "stopped on an unexpected error (see the worker's log)")
+        raise
 
 
-def start_rescore(db: Database, role_id: int, *, actor: str) -> dict:
-    """Record a re-score of the role and put it on the queue; return its run."""
+def start_rescore(db: Database, instance_path: str, role_id: int, *, actor: str) -> dict:
+    """Check the role's model can be used, record a re-score and put it on the queue.
+
+    Raises :class:`~hiring.errors.HiringError` at once when the active model cannot be
+    loaded (its file changed or is missing), so that the admin sees why before anything runs.
+    """
+    load_active_model(db, instance_path, get_role(db, role_id))
     run = rescoring.open_run(db, role_id, actor=actor)
     rescore(role_id, actor)
     return run

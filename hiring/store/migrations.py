@@ -475,7 +475,7 @@ def m0022_rescore_runs(db: Database) -> None:
     db["rescore_runs"].create(
         {
             "id": int, "role_id": int, "model_version_id": int, "status": str, "done": int,
-            "requested_by": str, "started_at": str, "finished_at": str,
+            "requested_by": str, "started_at": str, "finished_at": str, "message": str,
         },
         pk="id",
         foreign_keys=[("role_id", "job_roles", "id")],

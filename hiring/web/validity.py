@@ -218,10 +218,10 @@ def suspend(version_id: int):
 
 
 def _rescore_state(role_id: int) -> dict | None:
-    """The role's unfinished re-score, with how many candidates it has left, if there is one."""
+    """The role's latest re-score; an unfinished one with how many candidates it has left."""
     run = rescoring.latest_run(db(), role_id)
     if run is None or run["status"] != "running":
-        return None
+        return run
     return {**run, "left": rescoring.pending_count(db(), run)}
 
 
@@ -232,6 +232,10 @@ def rescore(role_id: int):
     role_or_404(role_id)
     if not ConfirmForm().validate():
         abort(400)
-    tasks.start_rescore(db(), role_id, actor=g.user.username)
-    flash("Re-scoring is on the task queue; this page shows how far it has got.", "success")
+    _attempt(
+        lambda: tasks.start_rescore(
+            db(), current_app.instance_path, role_id, actor=g.user.username
+        ),
+        lambda _run: "Re-scoring is on the task queue; this page shows how far it has got.",
+    )
     return _back(role_id)
