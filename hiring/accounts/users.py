@@ -55,8 +55,8 @@ def _stamp() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _check_new_password(password: str) -> None:
-    problem = password_problem(password)
+def _check_new_password(password: str, username: str) -> None:
+    problem = password_problem(password, username)
     if problem:
         raise AccountError(problem)
 
@@ -75,7 +75,7 @@ def add_user(
         raise AccountError("A user name uses letters, digits, dots, dashes or underscores.")
     if role not in ROLES:
         raise AccountError(f"Role must be one of {', '.join(ROLES)}; got {role!r}.")
-    _check_new_password(password)
+    _check_new_password(password, username)
     password_hash = hash_password(password)
     with write_transaction(db):
         if db["users"].count_where("username = ?", [username]):
@@ -123,8 +123,8 @@ def list_users(db: Database) -> list[User]:
 
 def set_password(db: Database, username: str, password: str, actor: str = "cli") -> None:
     """Replace a user's password; their other sessions end because the stamp changes."""
-    _check_new_password(password)
     user = find_user(db, username)
+    _check_new_password(password, user.username)
     with write_transaction(db):
         db["users"].update(
             user.id, {"password_hash": hash_password(password), "password_changed_at": _stamp()}
