@@ -54,6 +54,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted "
         "(0: none; the request's own address is used).",
     ),
+    Setting(
+        "HIRING_SESSION_IDLE_MINUTES",
+        "SESSION_IDLE_MINUTES",
+        30,
+        "Minutes without a request after which a staff session ends.",
+    ),
+    Setting(
+        "HIRING_SESSION_MAX_HOURS",
+        "SESSION_MAX_HOURS",
+        12,
+        "Hours after sign-in at which a staff session ends, however busy.",
+    ),
     Setting("HIRING_INVITE_DAYS", "INVITE_DAYS", 14, "Days an invite link stays valid."),
     Setting(
         "HIRING_ACCOMMODATION_CONTACT",

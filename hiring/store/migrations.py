@@ -466,3 +466,14 @@ def m0012_attempt_limits_and_two_factor(db: Database) -> None:
     )
     db["staff_recovery_codes"].create_index(["user_id"])
     db["two_factor_required"].create({"role": str, "since": str, "set_by": str}, pk="role")
+
+
+@MIGRATIONS(name="0013_session_activity")
+def m0013_session_activity(db: Database) -> None:
+    """When each staff session was last used, and why it ended (signed out, idle, too old).
+
+    A session unused for the idle timeout, or older than the absolute one, is ended on the
+    server at its next request (``HIRING_SESSION_IDLE_MINUTES``, ``HIRING_SESSION_MAX_HOURS``).
+    """
+    db["staff_sessions"].add_column("last_seen_at", str)
+    db["staff_sessions"].add_column("ended_reason", str)

@@ -4,11 +4,16 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, abort, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 
 from hiring.accounts import sessions as staff_sessions
 from hiring.accounts.users import User
 from hiring.web.database import db
+
+TIMED_OUT = {
+    staff_sessions.ENDED_IDLE: "You were signed out after {idle} minutes without activity.",
+    staff_sessions.ENDED_TOO_OLD: "You were signed out {hours} hours after signing in.",
+}
 
 
 def load_user() -> None:
@@ -16,19 +21,32 @@ def load_user() -> None:
 
     A session carries the password-change stamp; changing a password, role or
     active flag changes the stamp, which signs out every other session. It also carries
-    the id of its server-side record, which signing out ends.
+    the id of its server-side record, which signing out, the idle timeout and the
+    absolute timeout end.
     """
     g.user = None
     user_id = session.get("user_id")
     if user_id is None:
         return
     rows = list(db()["users"].rows_where("id = ? and active = 1", [user_id]))
-    if (
-        not rows
-        or rows[0]["password_changed_at"] != session.get("stamp")
-        or not staff_sessions.session_is_live(db(), session.get("sid"), user_id)
-    ):
+    if not rows or rows[0]["password_changed_at"] != session.get("stamp"):
         session.clear()
+        return
+    ended = staff_sessions.check_session(
+        db(),
+        session.get("sid"),
+        user_id,
+        idle_minutes=current_app.config["SESSION_IDLE_MINUTES"],
+        max_hours=current_app.config["SESSION_MAX_HOURS"],
+    )
+    if ended:
+        session.clear()
+        if ended in TIMED_OUT:
+            idle = current_app.config["SESSION_IDLE_MINUTES"]
+            hours = current_app.config["SESSION_MAX_HOURS"]
+            flash(
+                TIMED_OUT[ended].format(idle=idle, hours=hours) + " Please sign in again.", "info"
+            )
         return
     g.user = User.from_row(rows[0])
 
