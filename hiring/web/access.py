@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 
 from hiring.accounts import sessions as staff_sessions
+from hiring.accounts import two_factor
 from hiring.accounts.users import User
 from hiring.web.database import db
 
@@ -51,9 +52,30 @@ def load_user() -> None:
     g.user = User.from_row(rows[0])
 
 
+# Where a user whose role requires a second factor may go before setting it up.
+ENROLMENT_ENDPOINTS = {
+    "two_factor.index",
+    "two_factor.start",
+    "two_factor.confirm",
+    "auth.logout",
+    "static",
+}
+
+
+def require_enrolment() -> Any:
+    """Send staff whose role requires a second factor to set it up before anything else."""
+    if g.user is None or request.endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    if two_factor.must_enrol(db(), g.user):
+        flash(f"Your role ({g.user.role}) requires a second factor: set it up to go on.", "info")
+        return redirect(url_for("two_factor.index"))
+    return None
+
+
 def init_app(app: Flask) -> None:
     """Load the user before each request and expose it to templates."""
     app.before_request(load_user)
+    app.before_request(require_enrolment)
 
     @app.context_processor
     def inject_user() -> dict[str, Any]:
