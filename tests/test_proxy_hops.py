@@ -60,6 +60,7 @@ def test_the_sign_in_limit_counts_the_forwarded_address(proxied, monkeypatch):
 
 def test_invite_links_use_the_forwarded_scheme_and_host(proxied):
     app, db = proxied
+    app.config["ALLOWED_HOSTS"] = "jobs.example.org"  # without HIRING_BASE_URL, a known host
     role = make_role(db)
     client = app.test_client()
     headers = {

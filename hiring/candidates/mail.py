@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
 from hiring.candidates.invites import Invite
+from hiring.candidates.links import NO_BASE_URL
 from hiring.candidates.records import ACCOMMODATION_DEFAULT
 
 TIMEOUT_SECONDS = 15
@@ -97,11 +98,22 @@ class Delivery:
     problem: str | None = None
 
 
-def deliver_invites(config: Mapping, invites: Sequence[Invite], base_url: str) -> list[Delivery]:
-    """E-mail each invite when SMTP is configured; otherwise hand the links back to show."""
+def deliver_invites(
+    config: Mapping, invites: Sequence[Invite], base_url: str, *, may_email: bool = True
+) -> list[Delivery]:
+    """E-mail each invite when SMTP is configured; otherwise hand the links back to show.
+
+    ``may_email`` is False when ``base_url`` came from a request rather than from the
+    settings: such links are shown to staff but never put in an e-mail.
+    """
     links = [invite.link(base_url) for invite in invites]
     if not invites or not smtp_configured(config):
         return [Delivery(i, link, emailed=False) for i, link in zip(invites, links, strict=True)]
+    if not may_email:
+        return [
+            Delivery(i, link, emailed=False, problem=NO_BASE_URL)
+            for i, link in zip(invites, links, strict=True)
+        ]
     messages = [
         invite_message(
             config,

@@ -42,7 +42,14 @@ SETTINGS: tuple[Setting, ...] = (
         "HIRING_BASE_URL",
         "BASE_URL",
         "",
-        "Public address used in invite links (default: the address of the request).",
+        "Public address used in candidate links; e-mail with links is sent only when set.",
+    ),
+    Setting(
+        "HIRING_ALLOWED_HOSTS",
+        "ALLOWED_HOSTS",
+        "localhost,127.0.0.1,::1",
+        "Host names whose requests may lend their own address to links shown to staff "
+        "when HIRING_BASE_URL is unset (comma-separated).",
     ),
     Setting(
         "HIRING_HTTPS", "HTTPS", False, "Set to 1 when served over HTTPS: Secure cookies and HSTS."

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 
 from hiring.accounts import audit
 from hiring.candidates.data_rights import data_export, explain
+from hiring.candidates.links import link_base
 from hiring.roles.services import get_role
 from hiring.web.candidate import candidate_required
 from hiring.web.database import db
@@ -46,8 +47,8 @@ def overview():
 def download():
     """Download a copy of everything stored about the candidate."""
     candidate = g.candidate
-    base = current_app.config.get("BASE_URL") or request.host_url  # as in the invite links
-    report_url = base.rstrip("/") + url_for("candidate_rights.report")
+    base = link_base(current_app.config, request.host_url, request.host).url or ""
+    report_url = base.rstrip("/") + url_for("candidate_rights.report")  # never a foreign host
     data = data_export(db(), candidate["id"], report_url=report_url)
     audit.record(db(), "candidate", "candidate.data_download", "candidate", candidate["id"])
     filename = f"my-assessment-data-{date.today().isoformat()}.json"
