@@ -75,6 +75,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("HIRING_INVITE_DAYS", "INVITE_DAYS", 14, "Days an invite link stays valid."),
     Setting(
+        "HIRING_SUBMITTED_LINK_DAYS",
+        "SUBMITTED_LINK_DAYS",
+        30,
+        "Days a candidate's link keeps working after they submit.",
+    ),
+    Setting(
+        "HIRING_FRESH_LINK_HOURS",
+        "FRESH_LINK_HOURS",
+        24,
+        "Hours a fresh link, e-mailed to a submitted candidate who asked for one, works.",
+    ),
+    Setting(
         "HIRING_ACCOMMODATION_CONTACT",
         "ACCOMMODATION_CONTACT",
         "",

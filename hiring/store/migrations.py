@@ -477,3 +477,15 @@ def m0013_session_activity(db: Database) -> None:
     """
     db["staff_sessions"].add_column("last_seen_at", str)
     db["staff_sessions"].add_column("ended_reason", str)
+
+
+@MIGRATIONS(name="0014_fresh_candidate_links")
+def m0014_fresh_candidate_links(db: Database) -> None:
+    """When a submitted candidate last asked for a fresh link to their own results.
+
+    A submitted candidate's link stops working ``HIRING_SUBMITTED_LINK_DAYS`` after they
+    submit; a fresh link, e-mailed to the address on file, works for
+    ``HIRING_FRESH_LINK_HOURS`` and replaces the old one. Only a session opened from a
+    fresh link downloads the self-identification answers.
+    """
+    db["candidates"].add_column("link_refreshed_at", str)
