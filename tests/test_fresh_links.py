@@ -151,13 +151,11 @@ def test_the_answer_is_the_same_whether_or_not_the_address_is_known(app, db, orl
     answer = _ask(app.test_client(), address)
     assert answer.status_code == 200
     reference = _ask(app.test_client(), "someone-else@example.test")
-    normalise = lambda r: (
-        r.get_data(as_text=True)
-        .replace(address, "X")
-        .replace(  # noqa: E731
-            "someone-else@example.test", "X"
-        )
-    )
+
+    def normalise(response) -> str:
+        text = response.get_data(as_text=True)
+        return text.replace(address, "X").replace("someone-else@example.test", "X")
+
     assert normalise(answer) == normalise(reference)
     expected = 1 if address == "orla@example.test" else 0
     assert len(mail.messages) == expected
