@@ -217,7 +217,7 @@ def test_a_new_link_is_emailed_when_smtp_is_set_up(app, auth, client, db, people
     made = invite(db, people["role"], name="Mo Mail", email="mo@example.test")
     auth.login("admin")
     with SMTPSink() as sink:
-        app.config.update(sink.config())
+        app.config.update(sink.config(), BASE_URL="https://jobs.example.test")
         _, done = _reissue_from_the_page(client, made.candidate_id)
     assert [m["to"] for m in sink.messages] == [["mo@example.test"]]
     assert "Sent" in done

@@ -80,7 +80,9 @@ def test_download_holds_own_answers_with_questions_scores_and_status(client, db,
     assert data["you"]["email"] == "orla@example.test"
     assert data["status"] == "completed"
     assert data["scores"] == json.loads(db["results"].get(cid)["scores"])
-    assert data["self_identification"]["age_band"] == "40 to 54"
+    assert data["self_identification"] is None  # only through a fresh link (test_fresh_links)
+    assert "40 to 54" not in response.get_data(as_text=True)
+    assert "ask for a fresh link" in data["self_identification_note"]
     assert "probability" not in json.dumps(data["fit"])
     assert "Piotr" not in response.get_data(as_text=True)
     logged = list(db["audit_log"].rows_where("action = 'candidate.data_download'"))

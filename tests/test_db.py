@@ -78,11 +78,9 @@ def test_write_transaction_rolls_back_on_error(tmp_path):
     migrate(db)
     with pytest.raises(ValueError):
         with write_transaction(db):
-            db["login_attempts"].insert(
-                {"key": "k", "failures": 1, "window_start": 0, "locked_until": 0}
-            )
+            db["attempt_counters"].insert({"key": "k", "attempts": 1, "last_at": 0})
             raise ValueError
-    assert db["login_attempts"].count == 0
+    assert db["attempt_counters"].count == 0
 
 
 def test_concurrent_read_then_write_transactions_all_commit(tmp_path):
@@ -90,9 +88,7 @@ def test_concurrent_read_then_write_transactions_all_commit(tmp_path):
     path = tmp_path / "a.sqlite3"
     migrate(connect(path))
     seed = connect(path)
-    seed["login_attempts"].insert(
-        {"key": "counter", "failures": 0, "window_start": 0, "locked_until": 0}
-    )
+    seed["attempt_counters"].insert({"key": "counter", "attempts": 0, "last_at": 0})
     errors: list[Exception] = []
 
     def bump(times: int) -> None:
@@ -101,10 +97,10 @@ def test_concurrent_read_then_write_transactions_all_commit(tmp_path):
             for _ in range(times):
                 with write_transaction(db):
                     current = db.execute(
-                        "select failures from login_attempts where key='counter'"
+                        "select attempts from attempt_counters where key='counter'"
                     ).fetchone()[0]
                     db.execute(
-                        "update login_attempts set failures=? where key='counter'", [current + 1]
+                        "update attempt_counters set attempts=? where key='counter'", [current + 1]
                     )
         except sqlite3.OperationalError as error:  # pragma: no cover - the failure we guard against
             errors.append(error)
@@ -116,5 +112,6 @@ def test_concurrent_read_then_write_transactions_all_commit(tmp_path):
         thread.join()
     assert errors == []
     assert (
-        seed.execute("select failures from login_attempts where key='counter'").fetchone()[0] == 200
+        seed.execute("select attempts from attempt_counters where key='counter'").fetchone()[0]
+        == 200
     )

@@ -202,7 +202,7 @@ def test_web_csv_upload_lists_problems_and_links(client, auth, db, role):
 
 def test_web_invite_emails_through_smtp_and_reports_failures(app, client, auth, role):
     with SMTPSink() as sink:
-        app.config.update(sink.config())
+        app.config.update(sink.config(), BASE_URL="http://localhost/")
         auth.login("recruiter")
         page = client.get("/invite/upload").get_data(as_text=True)
         text = f"name,email,role\nOk One,ok@example.test,{role['slug']}\nNo Two,refuse@example.test,{role['slug']}\n"

@@ -30,6 +30,7 @@ def test_wheel_contains_templates_questionnaires_profiles_and_static(tmp_path):
     (wheel,) = tmp_path.glob("frontline_fit-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {"hiring/_data/templates/base.html", "hiring/web/static/style.css"}
+    expected |= {"hiring/accounts/common-passwords.txt.gz"}
     expected |= {
         f"hiring/_data/questionnaires/{p.name}" for p in (ROOT / "questionnaires").glob("*.yaml")
     }

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from hiring import create_app
+from hiring.accounts import throttle
 from hiring.accounts import users as accounts
 from hiring.store.db import close_all, get_db
 from tests.candidate_support import make_role
@@ -45,20 +46,21 @@ def _login(client, username: str, password: str, forwarded_for: str):
 
 def test_the_sign_in_limit_counts_the_forwarded_address(proxied, monkeypatch):
     app, db = proxied
-    monkeypatch.setattr(accounts, "MAX_FAILURES_PER_ADDRESS", 3)
+    monkeypatch.setattr(accounts, "ADDRESS_LIMIT", throttle.Limit(3, 60, 60, 3600))
     client = app.test_client()
     for i in range(3):  # a different account each time: only the address limit is reached
         assert _login(client, f"guess{i}", "wrong-password", "203.0.113.7").status_code == 200
-    assert db["login_attempts"].get("addr:203.0.113.7")["failures"] == 3
-    assert not db["login_attempts"].count_where("key = 'addr:127.0.0.1'")
+    assert db["attempt_counters"].get("addr:203.0.113.7")["attempts"] == 3
+    assert not db["attempt_counters"].count_where("key = 'addr:127.0.0.1'")
     refused = _login(client, "manager", PASSWORDS["manager"], "203.0.113.7")
-    assert refused.status_code == 200 and "Sign-in failed" in refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "Too many sign-in attempts" in refused.get_data(True)
     other = _login(app.test_client(), "manager", PASSWORDS["manager"], "198.51.100.4")
     assert other.status_code == 302  # another client behind the same proxy is not locked out
 
 
 def test_invite_links_use_the_forwarded_scheme_and_host(proxied):
     app, db = proxied
+    app.config["ALLOWED_HOSTS"] = "jobs.example.org"  # without HIRING_BASE_URL, a known host
     role = make_role(db)
     client = app.test_client()
     headers = {
@@ -80,8 +82,8 @@ def test_without_hops_forwarded_headers_are_ignored(tmp_path, monkeypatch):
     app = _app(tmp_path, 0)
     db = get_db(app.config["DATABASE"])
     _login(app.test_client(), "nobody", "wrong-password", "203.0.113.7")
-    assert db["login_attempts"].count_where("key = 'addr:127.0.0.1'") == 1
-    assert not db["login_attempts"].count_where("key = 'addr:203.0.113.7'")
+    assert db["attempt_counters"].count_where("key = 'addr:127.0.0.1'") == 1
+    assert not db["attempt_counters"].count_where("key = 'addr:203.0.113.7'")
     close_all()
 
 

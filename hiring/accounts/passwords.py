@@ -3,6 +3,8 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from hiring.accounts.common_passwords import weakness
+
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()  # argon2id, 64 MiB, t=3: the RFC 9106 second recommendation
 # Verified against when the user does not exist, so that a miss costs as much as a hit.
@@ -27,10 +29,15 @@ def needs_rehash(stored_hash: str) -> bool:
     return _hasher.check_needs_rehash(stored_hash)
 
 
-def password_problem(password: str) -> str | None:
-    """Return why a new password is not acceptable, or None."""
+def password_problem(password: str, username: str = "") -> str | None:
+    """Return why a new password is not acceptable, or None.
+
+    Refused: fewer than ``MIN_PASSWORD_LENGTH`` characters, spaces at either end, the
+    user name, and anything on the common-password list or made of obvious patterns.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Use at least {MIN_PASSWORD_LENGTH} characters."
     if password.strip() != password:
         return "Leading or trailing spaces are easy to mistype; leave them out."
-    return None
+    reason = weakness(password, username)
+    return f"That password is too easy to guess. {reason}" if reason else None

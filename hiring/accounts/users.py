@@ -1,22 +1,24 @@
 """Staff accounts: create, list, change passwords, and sign in with a shared rate limit."""
 
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from hiring.accounts import audit
+from hiring.accounts import audit, throttle
 from hiring.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from hiring.errors import HiringError
 from hiring.store.db import write_transaction
 
 ROLES = ("admin", "recruiter", "manager")
-# Failures allowed in a window before the key is locked for LOCK_SECONDS.
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
-WINDOW_SECONDS = 15 * 60
-LOCK_SECONDS = 15 * 60
+# Attempt limits (see hiring.accounts.throttle): never a lock, only delays that grow.
+# One account from one address: 5 free tries, then 1 s, 2 s, 4 s ... up to 15 minutes.
+PAIR_LIMIT = throttle.Limit(free=5, base=1, cap=15 * 60, forget=60 * 60)
+# One account from addresses it never signed in from: 10 free, then up to 2 minutes apart.
+ACCOUNT_LIMIT = throttle.Limit(free=10, base=1, cap=2 * 60, forget=60 * 60)
+# One address across accounts it never signed in to: 20 free, then up to 15 minutes.
+ADDRESS_LIMIT = throttle.Limit(free=20, base=1, cap=15 * 60, forget=60 * 60)
+KNOWN_SOURCE_DAYS = 90  # a source an account signed in from this recently is its owner's
 SIGN_IN_FAILED = (
     "Sign-in failed. Check the user name and password, or wait a few minutes and try again."
 )
@@ -24,6 +26,10 @@ SIGN_IN_FAILED = (
 
 class AccountError(HiringError):
     """A problem with an account request that the user can fix."""
+
+
+class SignInThrottled(AccountError):
+    """Too many attempts in a row: the next one must wait (the message says how long)."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,8 @@ def _stamp() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _check_new_password(password: str) -> None:
-    problem = password_problem(password)
+def _check_new_password(password: str, username: str) -> None:
+    problem = password_problem(password, username)
     if problem:
         raise AccountError(problem)
 
@@ -75,7 +81,7 @@ def add_user(
         raise AccountError("A user name uses letters, digits, dots, dashes or underscores.")
     if role not in ROLES:
         raise AccountError(f"Role must be one of {', '.join(ROLES)}; got {role!r}.")
-    _check_new_password(password)
+    _check_new_password(password, username)
     password_hash = hash_password(password)
     with write_transaction(db):
         if db["users"].count_where("username = ?", [username]):
@@ -123,8 +129,8 @@ def list_users(db: Database) -> list[User]:
 
 def set_password(db: Database, username: str, password: str, actor: str = "cli") -> None:
     """Replace a user's password; their other sessions end because the stamp changes."""
-    _check_new_password(password)
     user = find_user(db, username)
+    _check_new_password(password, user.username)
     with write_transaction(db):
         db["users"].update(
             user.id, {"password_hash": hash_password(password), "password_changed_at": _stamp()}
@@ -145,45 +151,60 @@ def update_user(db: Database, user_id: int, *, role: str, active: bool, actor: s
     return get_user(db, user_id)
 
 
-def _locked(db: Database, key: str, now: float) -> bool:
-    rows = list(db["login_attempts"].rows_where("key = ?", [key]))
-    return bool(rows) and (rows[0]["locked_until"] or 0) > now
+def _known_source(db: Database, username: str, address: str, now: float) -> bool:
+    rows = db.execute(
+        "SELECT last_success_at FROM sign_in_sources WHERE username = ? AND address = ?",
+        [username, address],
+    ).fetchall()
+    return bool(rows) and now - rows[0][0] < KNOWN_SOURCE_DAYS * 86400
 
 
-def _count_failure(db: Database, key: str, limit: int, now: float) -> None:
-    rows = list(db["login_attempts"].rows_where("key = ?", [key]))
-    row = rows[0] if rows else {"key": key, "failures": 0, "window_start": now, "locked_until": 0}
-    if now - row["window_start"] > WINDOW_SECONDS:
-        row.update(failures=0, window_start=now)
-    row["failures"] += 1
-    if row["failures"] >= limit:
-        row["locked_until"] = now + LOCK_SECONDS
-    db["login_attempts"].upsert(row, pk="key")
+def _limits(username: str, address: str, known: bool) -> list[tuple[str, throttle.Limit]]:
+    """The counters one attempt is checked against and counted on.
 
-
-def authenticate(db: Database, username: str, password: str, address: str) -> User:
-    """Check a sign-in; every failure raises the same message, whatever its cause.
-
-    The counters live in the database so that every server worker shares them.
+    From a source the account signed in from before, only that pair's own counter
+    applies: guesses from anywhere else cannot slow its owner down.
     """
-    now = time.time()
-    account_key, address_key = f"user:{username.strip().lower()}", f"addr:{address}"
+    keys = [(f"pair:{username}|{address}", PAIR_LIMIT)]
+    if not known:
+        keys += [(f"user:{username}", ACCOUNT_LIMIT), (f"addr:{address}", ADDRESS_LIMIT)]
+    return keys
+
+
+def authenticate(
+    db: Database, username: str, password: str, address: str, now: float | None = None
+) -> User:
+    """Check a sign-in; every wrong password raises the same message, whatever its cause.
+
+    The attempt is counted before the password is checked, so that many requests sent at
+    once cannot all be checked; the counters live in the database so that every server
+    worker shares them. A right password gives its own count back; the wrong ones before
+    it stay counted until the counter is forgotten.
+    """
+    now = throttle.clock() if now is None else now
+    name = username.strip().lower()[:80]
     with write_transaction(db):
-        blocked = _locked(db, account_key, now) or _locked(db, address_key, now)
-        rows = list(
-            db["users"].rows_where("username = ? and active = 1", [username.strip().lower()])
+        limits = _limits(name, address, _known_source(db, name, address, now))
+        wait = throttle.reserve(db, limits, now)
+        if wait:
+            audit.record(db, "anonymous", "login.throttled", "user", name, address=address)
+        rows = list(db["users"].rows_where("username = ? and active = 1", [name]))
+    if wait:
+        raise SignInThrottled(
+            f"Too many sign-in attempts. Wait {throttle.wait_words(wait)} and try again."
         )
     stored = rows[0]["password_hash"] if rows else None
-    ok = verify_password(stored, password)  # always spend the hashing time
-    if blocked or not ok:
-        with write_transaction(db):
-            _count_failure(db, account_key, MAX_FAILURES_PER_ACCOUNT, now)
-            _count_failure(db, address_key, MAX_FAILURES_PER_ADDRESS, now)
-            audit.record(db, "anonymous", "login.failed", "user", username[:80], address=address)
+    if not verify_password(stored, password):  # always spends the hashing time
+        audit.record(db, "anonymous", "login.failed", "user", name, address=address)
         raise AccountError(SIGN_IN_FAILED)
     with write_transaction(db):
-        db["login_attempts"].delete_where("key = ?", [account_key])
+        for key, _ in limits:
+            throttle.give_back(db, key)
+        db["sign_in_sources"].upsert(
+            {"username": name, "address": address, "last_success_at": now},
+            pk=("username", "address"),
+        )
         if needs_rehash(stored):
             db["users"].update(rows[0]["id"], {"password_hash": hash_password(password)})
-        audit.record(db, username, "login", "user", rows[0]["id"], address=address)
+        audit.record(db, name, "login", "user", rows[0]["id"], address=address)
     return User.from_row(rows[0])

@@ -127,12 +127,22 @@ def _answers(db: Database, candidate_id: int, questionnaire) -> list[dict[str, A
     return sorted(out, key=lambda e: order.get(e["item_id"], len(order)))
 
 
-def data_export(db: Database, candidate_id: int, *, report_url: str | None = None) -> dict:
+def data_export(
+    db: Database,
+    candidate_id: int,
+    *,
+    report_url: str | None = None,
+    include_self_identification: bool = True,
+    fresh_link_page: str = "",
+) -> dict:
     """Return a copy of everything stored about the candidate, as JSON-able data.
 
     The status history carries the reason staff gave for each change (the decision form
     tells them candidates may see it), never who made it. ``report_url`` is where the
     candidate downloads their own PDF report; it is left out until there is a result.
+    Self-identification is left out unless ``include_self_identification`` (the web face
+    includes it only for a session opened from a fresh, short-lived link), and a note says
+    where to ask for one (``fresh_link_page``).
     """
     candidate = get_candidate(db, candidate_id)
     role = get_role(db, candidate["role_id"])
@@ -160,6 +170,16 @@ def data_export(db: Database, candidate_id: int, *, report_url: str | None = Non
         "fit": None
         if fit is None
         else {"band": fit.get("band"), "strengths": fit.get("strengths"), "areas_to_develop": [g["feature_id"] for g in fit.get("onboarding_gaps", [])]},
-        "self_identification": {k: v for k, v in self_id[0].items() if k != "candidate_id"} if self_id else None,
+        "self_identification": {k: v for k, v in self_id[0].items() if k != "candidate_id"} if self_id and include_self_identification else None,
         "report_pdf": report_url if result else None,
-    }  # fmt: skip
+    } | ({} if include_self_identification else {"self_identification_note": _left_out(fresh_link_page)})  # fmt: skip
+
+
+def _left_out(fresh_link_page: str) -> str:
+    """Say why the self-identification answers are not in this copy, and how to get them."""
+    return (
+        "Your answers about yourself (such as sex, race or ethnicity, age band and "
+        "disability) are left out of this download, because the link you opened can be "
+        "long-lived. To include them, ask for a fresh link, which is e-mailed to you and "
+        "works for a short time" + (f": {fresh_link_page}" if fresh_link_page else ".")
+    )

@@ -29,6 +29,7 @@ from hiring.store.db import write_transaction
 from hiring.store.text_input import InputFileError
 
 MAX_CSV_ROWS = 5000
+SUBMITTED_LINK_DAYS = 30  # the default of HIRING_SUBMITTED_LINK_DAYS
 MAX_NAME = 120
 EMAIL_RE = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"'.][^@\s,;<>\"']*$")
 
@@ -285,11 +286,16 @@ def reissue_invite(db: Database, candidate_id: int, *, days: int, actor: str = "
     )
 
 
-def open_link(db: Database, token: str, now: datetime | None = None) -> dict:
+def open_link(
+    db: Database,
+    token: str,
+    now: datetime | None = None,
+    submitted_days: int = SUBMITTED_LINK_DAYS,
+) -> dict:
     """Return the candidate a link belongs to.
 
     Raises :class:`LinkUnknown` for a token nobody holds and :class:`LinkExpired` for an
-    expired one; a candidate who already submitted may always reach their thank-you page.
+    expired one (see :func:`link_expires_at`).
     """
     if not token or len(token) > 100:
         raise LinkUnknown("This link is not valid.")
@@ -298,12 +304,27 @@ def open_link(db: Database, token: str, now: datetime | None = None) -> dict:
     if not rows or not hmac.compare_digest(rows[0]["token_hash"], token_hash):
         raise LinkUnknown("This link is not valid.")
     candidate = rows[0]
-    if not is_submitted(candidate) and link_expired(candidate, now):
+    if link_expired(candidate, now, submitted_days):
         raise LinkExpired("This link has expired.")
     return candidate
 
 
-def link_expired(candidate: dict, now: datetime | None = None) -> bool:
+def link_expires_at(candidate: dict, submitted_days: int = SUBMITTED_LINK_DAYS) -> datetime:
+    """Return when the candidate's current link stops working.
+
+    Before submission: its own expiry. After: ``submitted_days`` after the submission,
+    unless the candidate asked for a fresh link since, which carries its own expiry.
+    """
+    own = datetime.fromisoformat(candidate["token_expires_at"])
+    if not is_submitted(candidate) or candidate.get("link_refreshed_at"):
+        return own
+    if not candidate.get("submitted_at"):
+        return own
+    return datetime.fromisoformat(candidate["submitted_at"]) + timedelta(days=submitted_days)
+
+
+def link_expired(
+    candidate: dict, now: datetime | None = None, submitted_days: int = SUBMITTED_LINK_DAYS
+) -> bool:
     """Tell whether the candidate's current link is past its expiry time."""
-    expires = datetime.fromisoformat(candidate["token_expires_at"])
-    return (now or datetime.now(UTC)) >= expires
+    return (now or datetime.now(UTC)) >= link_expires_at(candidate, submitted_days)

@@ -4,17 +4,21 @@ Settings (``HIRING_SMTP_*``): host (empty = no e-mail; staff copy the links inst
 (465 means implicit TLS), STARTTLS on or off, optional user and password, sender address.
 """
 
+import logging
 import smtplib
 import ssl
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, formatdate, make_msgid
 
 from hiring.candidates.invites import Invite
+from hiring.candidates.links import NO_BASE_URL
 from hiring.candidates.records import ACCOMMODATION_DEFAULT
 
 TIMEOUT_SECONDS = 15
+log = logging.getLogger("hiring")
 
 
 def smtp_configured(config: Mapping) -> bool:
@@ -42,6 +46,42 @@ def invite_message(
         f"{config.get('ACCOMMODATION_CONTACT') or ACCOMMODATION_DEFAULT}\n"
     )
     return message
+
+
+def fresh_link_message(
+    config: Mapping, *, name: str, email: str, role_title: str, link: str, hours: int,
+    request_page: str,
+) -> EmailMessage:  # fmt: skip
+    """Build the e-mail that carries a fresh link a submitted candidate asked for."""
+    message = EmailMessage()
+    message["From"] = config.get("SMTP_FROM") or "hiring@localhost"
+    message["To"] = formataddr((name, email))
+    message["Subject"] = f"Your link to your assessment for {role_title}"
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain="frontline-fit")
+    message.set_content(
+        f"Hello {name},\n\n"
+        f"You asked for a new link to your assessment for {role_title}. It shows what the "
+        "assessment measured and what stood out in your answers, and lets you download a "
+        "copy of your data, including your answers about yourself.\n\n"
+        f"Your link (personal, please do not share it; it works for {hours} hours):\n{link}\n\n"
+        "Any earlier link no longer works. If you did not ask for this, you can ignore this "
+        f"e-mail. You can ask for another link at any time here:\n{request_page}\n"
+    )
+    return message
+
+
+def send_in_background(config: Mapping, messages: Sequence[EmailMessage]) -> threading.Thread:
+    """Send messages after the response, so its timing says nothing about who was found."""
+
+    def send() -> None:
+        for problem in send_messages(config, messages):
+            if problem:
+                log.warning("A fresh-link e-mail was not sent: %s", problem)
+
+    thread = threading.Thread(target=send, name="fresh-link-mail", daemon=True)
+    thread.start()
+    return thread
 
 
 def _connect(config: Mapping) -> smtplib.SMTP:
@@ -97,11 +137,22 @@ class Delivery:
     problem: str | None = None
 
 
-def deliver_invites(config: Mapping, invites: Sequence[Invite], base_url: str) -> list[Delivery]:
-    """E-mail each invite when SMTP is configured; otherwise hand the links back to show."""
+def deliver_invites(
+    config: Mapping, invites: Sequence[Invite], base_url: str, *, may_email: bool = True
+) -> list[Delivery]:
+    """E-mail each invite when SMTP is configured; otherwise hand the links back to show.
+
+    ``may_email`` is False when ``base_url`` came from a request rather than from the
+    settings: such links are shown to staff but never put in an e-mail.
+    """
     links = [invite.link(base_url) for invite in invites]
     if not invites or not smtp_configured(config):
         return [Delivery(i, link, emailed=False) for i, link in zip(invites, links, strict=True)]
+    if not may_email:
+        return [
+            Delivery(i, link, emailed=False, problem=NO_BASE_URL)
+            for i, link in zip(invites, links, strict=True)
+        ]
     messages = [
         invite_message(
             config,

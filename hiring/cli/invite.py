@@ -13,9 +13,14 @@ from hiring.store.text_input import read_text_file
 
 
 def _print_links(app: Flask, made: list[invites.Invite], base_url: str | None) -> None:
-    """Print one line per invite: who, role, link, and whether it was e-mailed."""
-    base = base_url or app.config["BASE_URL"] or f"http://{app.config['HOST']}:{app.config['PORT']}"
-    for delivery in deliver_invites(app.config, made, base):
+    """Print one line per invite: who, role, link, and whether it was e-mailed.
+
+    Links are e-mailed only with a public address given on purpose (--base-url or
+    HIRING_BASE_URL); the local serving address is only good for links to copy.
+    """
+    chosen = base_url or app.config["BASE_URL"]
+    base = chosen or f"http://{app.config['HOST']}:{app.config['PORT']}"
+    for delivery in deliver_invites(app.config, made, base, may_email=bool(chosen)):
         note = (
             "e-mailed"
             if delivery.emailed

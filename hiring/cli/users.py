@@ -4,6 +4,7 @@ import secrets
 
 import click
 
+from hiring.accounts import two_factor
 from hiring.accounts import users as accounts
 from hiring.cli.admin import _db
 
@@ -98,3 +99,28 @@ def users_enable(ctx: click.Context, username: str) -> None:
     """Switch an account back on."""
     user = _update(ctx, username, active=True)
     click.echo(f"{user.username} is active again.")
+
+
+@users.command("reset-2fa")
+@click.argument("username")
+@click.pass_context
+def users_reset_2fa(ctx: click.Context, username: str) -> None:
+    """Remove a user's second factor (lost phone and recovery codes) and end their sessions.
+
+    They sign in with their password and set up a new one; if their role requires it,
+    before anything else.
+    """
+    _, db = _db(ctx)
+    user = two_factor.reset(db, username)
+    click.echo(f"Second factor removed for {user.username}; they set up a new one at sign-in.")
+
+
+@users.command("require-2fa")
+@click.argument("role", type=click.Choice(accounts.ROLES))
+@click.option("--off", is_flag=True, help="Make the second factor optional again.")
+@click.pass_context
+def users_require_2fa(ctx: click.Context, role: str, off: bool) -> None:
+    """Require a second factor for every account of ROLE (as on the Users page)."""
+    _, db = _db(ctx)
+    two_factor.set_required(db, role, not off, actor="cli")
+    click.echo(f"A second factor is {'optional' if off else 'required'} for {role} accounts.")

@@ -62,7 +62,14 @@ SETTINGS: tuple[Setting, ...] = (
         "HIRING_BASE_URL",
         "BASE_URL",
         "",
-        "Public address used in invite links (default: the address of the request).",
+        "Public address used in candidate links; e-mail with links is sent only when set.",
+    ),
+    Setting(
+        "HIRING_ALLOWED_HOSTS",
+        "ALLOWED_HOSTS",
+        "localhost,127.0.0.1,::1",
+        "Host names whose requests may lend their own address to links shown to staff "
+        "when HIRING_BASE_URL is unset (comma-separated).",
     ),
     Setting(
         "HIRING_HTTPS", "HTTPS", False, "Set to 1 when served over HTTPS: Secure cookies and HSTS."
@@ -74,7 +81,31 @@ SETTINGS: tuple[Setting, ...] = (
         "Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted "
         "(0: none; the request's own address is used).",
     ),
+    Setting(
+        "HIRING_SESSION_IDLE_MINUTES",
+        "SESSION_IDLE_MINUTES",
+        30,
+        "Minutes without a request after which a staff session ends.",
+    ),
+    Setting(
+        "HIRING_SESSION_MAX_HOURS",
+        "SESSION_MAX_HOURS",
+        12,
+        "Hours after sign-in at which a staff session ends, however busy.",
+    ),
     Setting("HIRING_INVITE_DAYS", "INVITE_DAYS", 14, "Days an invite link stays valid."),
+    Setting(
+        "HIRING_SUBMITTED_LINK_DAYS",
+        "SUBMITTED_LINK_DAYS",
+        30,
+        "Days a candidate's link keeps working after they submit.",
+    ),
+    Setting(
+        "HIRING_FRESH_LINK_HOURS",
+        "FRESH_LINK_HOURS",
+        24,
+        "Hours a fresh link, e-mailed to a submitted candidate who asked for one, works.",
+    ),
     Setting(
         "HIRING_ACCOMMODATION_CONTACT",
         "ACCOMMODATION_CONTACT",

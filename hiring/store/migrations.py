@@ -481,3 +481,60 @@ def m0022_rescore_runs(db: Database) -> None:
         foreign_keys=[("role_id", "job_roles", "id")],
     )  # fmt: skip
     db["rescore_runs"].create_index(["role_id", "id"])
+
+
+@MIGRATIONS(name="0012_attempt_limits_and_two_factor")
+def m0012_attempt_limits_and_two_factor(db: Database) -> None:
+    """Growing-delay attempt counters, the sources each account signs in from, and TOTP.
+
+    ``attempt_counters`` replaces ``login_attempts`` (which locked an account outright):
+    each key (an account with a source address, an account, an address, a candidate's
+    link request) counts attempts and when the last one was. ``sign_in_sources`` remembers
+    where an account signed in successfully, so that guesses from elsewhere cannot shut
+    its owner out. A staff member's TOTP secret is kept with ``confirmed_at`` empty until
+    a first code proves the authenticator app has it; recovery codes are stored as SHA-256
+    hashes; a row in ``two_factor_required`` makes the second factor compulsory for a role.
+    """
+    db["login_attempts"].drop()
+    db["attempt_counters"].create(
+        {"key": str, "attempts": int, "last_at": float}, pk="key", not_null={"attempts"}
+    )
+    db["sign_in_sources"].create(
+        {"username": str, "address": str, "last_success_at": float}, pk=("username", "address")
+    )
+    db["staff_two_factor"].create(
+        {"user_id": int, "secret": str, "started_at": str, "confirmed_at": str, "last_step": int},
+        pk="user_id",
+        foreign_keys=[("user_id", "users", "id")],
+        not_null={"secret"},
+    )
+    db["staff_recovery_codes"].create(
+        {"id": int, "user_id": int, "code_hash": str, "created_at": str, "used_at": str},
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["staff_recovery_codes"].create_index(["user_id"])
+    db["two_factor_required"].create({"role": str, "since": str, "set_by": str}, pk="role")
+
+
+@MIGRATIONS(name="0013_session_activity")
+def m0013_session_activity(db: Database) -> None:
+    """When each staff session was last used, and why it ended (signed out, idle, too old).
+
+    A session unused for the idle timeout, or older than the absolute one, is ended on the
+    server at its next request (``HIRING_SESSION_IDLE_MINUTES``, ``HIRING_SESSION_MAX_HOURS``).
+    """
+    db["staff_sessions"].add_column("last_seen_at", str)
+    db["staff_sessions"].add_column("ended_reason", str)
+
+
+@MIGRATIONS(name="0014_fresh_candidate_links")
+def m0014_fresh_candidate_links(db: Database) -> None:
+    """When a submitted candidate last asked for a fresh link to their own results.
+
+    A submitted candidate's link stops working ``HIRING_SUBMITTED_LINK_DAYS`` after they
+    submit; a fresh link, e-mailed to the address on file, works for
+    ``HIRING_FRESH_LINK_HOURS`` and replaces the old one. Only a session opened from a
+    fresh link downloads the self-identification answers.
+    """
+    db["candidates"].add_column("link_refreshed_at", str)

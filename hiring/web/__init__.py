@@ -12,12 +12,14 @@ def init_app(app: Flask) -> None:
     """Register every blueprint and the cross-cutting request hooks."""
     from hiring.web.auth import bp as auth_bp
     from hiring.web.home import bp as home_bp
+    from hiring.web.two_factor import bp as two_factor_bp
 
     csrf.init_app(app)
     access.init_app(app)
     headers.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(two_factor_bp)
     app.register_blueprint(home_bp)
     from hiring.web.candidate import bp as candidate_bp
 

@@ -4,10 +4,16 @@ import secrets
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
+from hiring.accounts import two_factor
 from hiring.accounts import users as accounts
 from hiring.web.access import roles_required
 from hiring.web.database import db
-from hiring.web.forms.workspace import PasswordResetForm, UserAddForm, UserUpdateForm
+from hiring.web.forms.workspace import (
+    PasswordResetForm,
+    TwoFactorPolicyForm,
+    UserAddForm,
+    UserUpdateForm,
+)
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
@@ -29,6 +35,8 @@ def _page(add_form=None, new_password: tuple[str, str] | None = None, status: in
         reset_form=PasswordResetForm(),
         add_form=add_form or UserAddForm(),
         new_password=new_password,
+        two_factor_on={u.id: two_factor.is_enabled(db(), u.id) for u in users},
+        policy_form=TwoFactorPolicyForm(roles=sorted(two_factor.required_roles(db()))),
     )
     return html, status
 
@@ -100,3 +108,18 @@ def reset_password(user_id: int):
     if form.password.data:
         return redirect(url_for("admin_users.index"))
     return _page(new_password=(user.username, password))
+
+
+@bp.route("/two-factor", methods=["POST"])
+@roles_required("admin")
+def two_factor_policy():
+    """Choose the roles whose members must sign in with a second factor."""
+    form = TwoFactorPolicyForm()
+    if not form.validate():
+        abort(400)
+    for role in accounts.ROLES:
+        two_factor.set_required(db(), role, role in form.roles.data, actor=g.user.username)
+    named = ", ".join(form.roles.data) or "no role"
+    flash(f"A second factor is now required for {named}. Those without one set it up "
+          "before anything else.", "success")  # fmt: skip
+    return redirect(url_for("admin_users.index"))

@@ -1,15 +1,18 @@
-"""Sign in, sign out and change one's password."""
+"""Sign in (password, then a code when a second factor is on), sign out, change one's password."""
 
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
 from hiring.accounts import sessions as staff_sessions
+from hiring.accounts import throttle, two_factor
 from hiring.accounts import users as accounts
 from hiring.accounts.passwords import verify_password
 from hiring.web.access import login_required
 from hiring.web.database import db
-from hiring.web.forms.auth import LoginForm, PasswordChangeForm
+from hiring.web.forms.auth import CodeForm, LoginForm, PasswordChangeForm
+
+PENDING_SECONDS = 5 * 60  # time allowed between the password and the code
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -39,12 +42,57 @@ def login():
             form.password.errors = [error.message]
         else:
             session.clear()  # a new session at sign-in: nothing carries over
-            session["user_id"] = user.id
-            session["stamp"] = user.password_changed_at
-            session["sid"] = staff_sessions.start_session(db(), user.id)
-            flash(f"Welcome, {user.display_name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            if two_factor.is_enabled(db(), user.id):
+                session["pending"] = [user.id, user.password_changed_at, throttle.clock()]
+                return redirect(url_for("auth.code", next=request.args.get("next")))
+            return _signed_in(user)
     return render_template("auth/login.html", form=form)
+
+
+def _signed_in(user: accounts.User):
+    """Start the server-side session and go where the user was heading."""
+    session.clear()
+    session["user_id"] = user.id
+    session["stamp"] = user.password_changed_at
+    session["sid"] = staff_sessions.start_session(db(), user.id)
+    flash(f"Welcome, {user.display_name}.", "success")
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _pending_user() -> accounts.User | None:
+    """Return the user whose password was right a moment ago, if it still stands."""
+    user_id, stamp, at = session.get("pending") or (None, None, 0.0)
+    if user_id is None or throttle.clock() - at > PENDING_SECONDS:
+        return None
+    try:
+        user = accounts.get_user(db(), user_id)
+    except accounts.AccountError:
+        return None
+    return user if user.active and user.password_changed_at == stamp else None
+
+
+@bp.route("/code", methods=["GET", "POST"])
+def code():
+    """Ask for the second factor after the password; sign in when it is right."""
+    user = _pending_user()
+    if user is None:
+        session.pop("pending", None)
+        flash("Please sign in again: the code was not entered within five minutes.", "info")
+        return redirect(url_for("auth.login", next=request.args.get("next")))
+    form = CodeForm()
+    if request.method == "POST" and form.validate():
+        try:
+            kind = two_factor.verify(db(), user, form.code.data)
+        except two_factor.TwoFactorError as error:
+            form.code.errors = [error.message]
+        else:
+            response = _signed_in(user)
+            if kind == "recovery":
+                left = two_factor.status(db(), user).recovery_codes_left
+                flash(f"You used a recovery code; {left} left. Make new ones under "
+                      "Second factor if you are running low.", "warning")  # fmt: skip
+            return response
+    return render_template("auth/code.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

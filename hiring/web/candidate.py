@@ -104,7 +104,8 @@ def candidate_required(view: Callable) -> Callable:
             session.pop("candidate_id", None)
             return _link_problem(403)
         g.candidate = rows[0]
-        if not is_submitted(rows[0]) and invites.link_expired(rows[0]):
+        days = current_app.config["SUBMITTED_LINK_DAYS"]
+        if invites.link_expired(rows[0], submitted_days=days):
             return _link_problem(410)
         return view(*args, **kwargs)
 
@@ -122,7 +123,9 @@ def no_store(response: Response) -> Response:
 def open_invite(token: str):
     """Exchange the link's token for a candidate session and drop it from the address."""
     try:
-        candidate = invites.open_link(db(), token)
+        candidate = invites.open_link(
+            db(), token, submitted_days=current_app.config["SUBMITTED_LINK_DAYS"]
+        )
     except LinkExpired:
         return _link_problem(410)
     except LinkUnknown:

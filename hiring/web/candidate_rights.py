@@ -11,10 +11,15 @@ from datetime import date
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
 from hiring.accounts import audit
+from hiring.candidates import invites
 from hiring.candidates.data_rights import data_export, explain
+from hiring.candidates.link_requests import TooManyRequests, request_fresh_links
+from hiring.candidates.links import link_base
+from hiring.candidates.mail import fresh_link_message, send_in_background, smtp_configured
 from hiring.roles.services import get_role
 from hiring.web.candidate import candidate_required
 from hiring.web.database import db
+from hiring.web.forms.candidate import LinkRequestForm
 from hiring.web.reports import send_report
 from hiring.workspace.candidate_view import candidate_detail
 
@@ -38,7 +43,18 @@ def overview():
         explanation=explain(db(), candidate["id"]),
         role=get_role(db(), candidate["role_id"]),
         candidate=candidate,
+        fresh=_from_fresh_link(candidate),
+        fresh_hours=current_app.config["FRESH_LINK_HOURS"],
     )
+
+
+def _from_fresh_link(candidate: dict) -> bool:
+    """Tell whether this session came from a fresh link the candidate asked for.
+
+    A fresh link replaces the old one and every session opened with it, so a live
+    session of a candidate with ``link_refreshed_at`` set was opened from that link.
+    """
+    return bool(candidate.get("link_refreshed_at"))
 
 
 @bp.route("/download.json")
@@ -46,9 +62,15 @@ def overview():
 def download():
     """Download a copy of everything stored about the candidate."""
     candidate = g.candidate
-    base = current_app.config.get("BASE_URL") or request.host_url  # as in the invite links
-    report_url = base.rstrip("/") + url_for("candidate_rights.report")
-    data = data_export(db(), candidate["id"], report_url=report_url)
+    base = link_base(current_app.config, request.host_url, request.host).url or ""
+    report_url = base.rstrip("/") + url_for("candidate_rights.report")  # never a foreign host
+    data = data_export(
+        db(),
+        candidate["id"],
+        report_url=report_url,
+        include_self_identification=_from_fresh_link(candidate),
+        fresh_link_page=base.rstrip("/") + url_for("candidate_rights.new_link"),
+    )
     audit.record(db(), "candidate", "candidate.data_download", "candidate", candidate["id"])
     filename = f"my-assessment-data-{date.today().isoformat()}.json"
     return Response(
@@ -64,3 +86,42 @@ def report():
     """Download the candidate's own development plan as PDF (no hiring probability)."""
     detail = candidate_detail(db(), g.candidate["id"])
     return send_report(detail, "onboarding", "candidate", "my-development-plan.pdf", by="candidate")
+
+
+@bp.route("/new-link", methods=["GET", "POST"])
+def new_link():
+    """Ask for a fresh link to one's results; the answer is the same for any address."""
+    form = LinkRequestForm()
+    config = current_app.config
+    base = link_base(config, request.host_url, request.host)
+    can_send = smtp_configured(config) and base.configured
+    if can_send and request.method == "POST" and form.validate():
+        email = form.email.data.strip()
+        problem = invites.email_problem(email)
+        if problem:
+            form.email.errors = [problem[0].upper() + problem[1:] + "."]
+        else:
+            try:
+                made = request_fresh_links(
+                    db(), email, request.remote_addr or "unknown", hours=config["FRESH_LINK_HOURS"]
+                )
+            except TooManyRequests as error:
+                form.email.errors = [error.message]
+            else:
+                _send_fresh_links(made, base.url or "")
+                return render_template("candidate/link_requested.html", email=email,
+                                       hours=config["FRESH_LINK_HOURS"])  # fmt: skip
+    return render_template("candidate/new_link.html", form=form, can_send=can_send)
+
+
+def _send_fresh_links(made: list[invites.Invite], base_url: str) -> None:
+    page = base_url.rstrip("/") + url_for("candidate_rights.new_link")
+    config = current_app.config
+    messages = [
+        fresh_link_message(config, name=i.name, email=i.email, role_title=i.role_title,
+                           link=i.link(base_url), hours=config["FRESH_LINK_HOURS"],
+                           request_page=page)
+        for i in made
+    ]  # fmt: skip
+    if messages:
+        send_in_background(config, messages)

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 
 from hiring.candidates import invites
+from hiring.candidates.links import LinkBase, link_base
 from hiring.candidates.mail import deliver_invites, smtp_configured
 from hiring.candidates.records import CandidateError
 from hiring.roles import services as roles
@@ -27,12 +28,16 @@ def _sentences(problem: str | None) -> list[str]:
     return [problem[0].upper() + problem[1:] + "."] if problem else []
 
 
-def _base_url() -> str:
-    return current_app.config.get("BASE_URL") or request.host_url
+def _link_base() -> LinkBase:
+    """Where this request's links may start (never an untrusted Host header)."""
+    return link_base(current_app.config, request.host_url, request.host)
 
 
 def _sent(batch: invites.InviteBatch, title: str, back: str | None = None):
-    deliveries = deliver_invites(current_app.config, batch.invited, _base_url())
+    base = _link_base()
+    deliveries = deliver_invites(
+        current_app.config, batch.invited, base.url or "", may_email=base.configured
+    )
     return render_template(
         "invite/sent.html",
         title=title,
@@ -54,7 +59,8 @@ def one():
         name, email = " ".join(form.name.data.split()), form.email.data.strip()
         form.name.errors = _sentences(invites.name_problem(name))
         form.email.errors = _sentences(invites.email_problem(email))
-        if not form.name.errors and not form.email.errors:
+        form.role.errors = [_link_base().problem] if _link_base().url is None else []
+        if not form.name.errors and not form.email.errors and not form.role.errors:
             try:
                 invite = invites.invite_candidate(
                     db(),
@@ -69,7 +75,9 @@ def one():
                 form.role.errors = [error.message]
             else:
                 return _sent(invites.InviteBatch(invited=[invite]), "Candidate invited")
-    return render_template("invite/one.html", form=form, smtp=smtp_configured(current_app.config))
+    return render_template(
+        "invite/one.html", form=form, smtp=smtp_configured(current_app.config), base=_link_base()
+    )
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -78,7 +86,9 @@ def upload():
     """Invite every candidate in a CSV file; bad rows are listed, good rows still invited."""
     form = UploadForm(role=request.args.get("role", ""))
     form.role.choices = _role_choices("Use the role column of the file")
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and form.validate() and _link_base().url is None:
+        form.file.errors = [_link_base().problem]
+    elif request.method == "POST" and form.validate():
         name = form.file.data.filename or "The file"
         try:
             text = decode_text(form.file.data.read(MAX_FILE_BYTES + 1), name)
@@ -95,7 +105,13 @@ def upload():
             form.file.errors = [error.message]
         else:
             return _sent(batch, f"{len(batch.invited)} candidates invited")
-    return render_template("invite/upload.html", form=form, max_rows=invites.MAX_CSV_ROWS)
+    return render_template(
+        "invite/upload.html",
+        form=form,
+        max_rows=invites.MAX_CSV_ROWS,
+        smtp=smtp_configured(current_app.config),
+        base=_link_base(),
+    )
 
 
 @bp.route("/reissue/<int:candidate_id>", methods=["POST"])
@@ -105,6 +121,11 @@ def reissue(candidate_id: int):
     if not ReissueForm().validate():
         abort(400)
     back = url_for("recruiter.candidate", candidate_id=candidate_id)
+    if _link_base().url is None:  # refuse before the old link is voided
+        return render_template(
+            "invite/sent.html", title="No new link", deliveries=[], refused=_link_base().problem,
+            back=back,
+        )  # fmt: skip
     try:
         invite = invites.reissue_invite(
             db(), candidate_id, days=current_app.config["INVITE_DAYS"], actor=g.user.username

@@ -25,3 +25,21 @@ class PasswordChangeForm(FlaskForm):
         "Repeat the new password",
         validators=[InputRequired(), EqualTo("new", message="The two new passwords differ.")],
     )
+
+
+class CodeForm(FlaskForm):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        "Code from your authenticator app, or a recovery code",
+        validators=[InputRequired(), Length(max=20)],
+    )
+
+
+class TwoFactorOffForm(FlaskForm):
+    """Turn the second factor off: the password and a code prove it is the owner."""
+
+    password = PasswordField("Your password", validators=[InputRequired(), Length(max=200)])
+    code = StringField(
+        "A code from your app, or a recovery code", validators=[InputRequired(), Length(max=20)]
+    )

@@ -5,8 +5,8 @@ A questionnaire page form is a class made at run time with one ``RadioField`` pe
 """
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SubmitField
-from wtforms.validators import InputRequired, Optional
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional
 
 from hiring.assessment.answers import answer_value
 from hiring.candidates.journey import PREFER_NOT, SELF_ID_FIELDS
@@ -130,3 +130,12 @@ for _name, (_label, _choices) in SELF_ID_FIELDS.items():
 
 class SubmitForm(FlaskForm):
     """A form with only its CSRF token, for buttons that post."""
+
+
+class LinkRequestForm(FlaskForm):
+    """A submitted candidate asks for a fresh link to be sent to their e-mail address."""
+
+    email = StringField(
+        "The e-mail address your invitation was sent to",
+        validators=[InputRequired(), Length(max=254)],
+    )

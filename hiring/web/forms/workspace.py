@@ -136,3 +136,11 @@ class PasswordResetForm(FlaskForm):
         "New password (leave empty to generate one)",
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
     )
+
+
+class TwoFactorPolicyForm(FlaskForm):
+    """The roles whose members must sign in with a second factor."""
+
+    roles = SelectMultipleField(
+        "Require a second factor for", choices=choices((r, r) for r in ROLES), validate_choice=True
+    )
