@@ -20,6 +20,7 @@ from hiring.fairness.monitoring import (
 from hiring.reports.content import PAGE_SIZES
 from hiring.reports.errors import ReportError
 from hiring.reports.render import DEFAULT_TIMEOUT, default_worker, environment
+from hiring.roles.profiles import feature_names
 
 TEMPLATE = "reports/bias_audit.html"
 
@@ -43,6 +44,7 @@ def bias_audit_html(report: FairnessReport, *, page_size: str = "A4") -> str:
             four_fifths=float(FOUR_FIFTHS),
             min_share=MIN_SHARE,
             small_sample=SMALL_SAMPLE_SIZE,
+            feature_names=feature_names(report.role),
         )
     )
 
