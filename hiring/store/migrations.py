@@ -432,3 +432,15 @@ def m0009_calibration_jobs(db: Database) -> None:
         foreign_keys=[("role_id", "job_roles", "id"), ("version_id", "model_versions", "id")],
     )
     db["calibration_jobs"].create_index(["role_id", "id"])
+
+
+@MIGRATIONS(name="0017_incumbent_age_band_and_disability")
+def m0017_incumbent_age_band_and_disability(db: Database) -> None:
+    """Incumbents' self-identification may also hold an age band and a disability answer.
+
+    Candidates are asked these too, so the effect sizes before go-live can cover every
+    characteristic collected; an import without the columns leaves them empty (unknown).
+    """
+    for column in ("age_band", "disability"):
+        if column not in db["incumbent_self_identification"].columns_dict:
+            db["incumbent_self_identification"].add_column(column, str)

@@ -27,7 +27,13 @@ def _report(role_id: int) -> monitoring.FairnessReport:
     if not form.validate():
         abort(400)
     try:
-        return monitoring.role_report(db(), role_id, band_cut=form.cut.data)
+        return monitoring.role_report(
+            db(),
+            role_id,
+            band_cut=form.cut.data,
+            questions=current_app.config["SELF_ID"],
+            min_cell=current_app.config["FAIRNESS_MIN_CELL"],
+        )
     except roles.RoleError:
         abort(404)
 
@@ -53,7 +59,7 @@ def role(role_id: int):
         report=report,
         findings=monitoring.findings(report),
         form=BandCutForm(formdata=request.args),
-        characteristics=monitoring.CHARACTERISTICS,
+        characteristics=report.characteristics,
         decision_points=monitoring.DECISION_POINTS,
         scoring_point=monitoring.SCORING_POINT,
         incumbent_point=monitoring.INCUMBENT_POINT,
