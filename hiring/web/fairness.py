@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from hiring.fairness import MIN_SHARE, SMALL_SAMPLE_SIZE, monitoring
 from hiring.fairness.bias_audit import bias_audit_pdf
 from hiring.fairness.chart import impact_chart
+from hiring.fairness.method import method_page
 from hiring.reports.errors import ReportError
 from hiring.roles import services as roles
 from hiring.roles.profiles import feature_names
@@ -47,6 +48,13 @@ def _filename(report: monitoring.FairnessReport, ext: str) -> str:
 def index():
     """List the roles, each linking to its fairness report."""
     return render_template("fairness/index.html", roles=roles.list_roles(db(), include_closed=True))
+
+
+@bp.route("/method")
+@roles_required("admin")
+def method():
+    """Explain how every figure on the Fairness pages is computed (docs/fairness.md)."""
+    return render_template("fairness/method.html", page=method_page())
 
 
 @bp.route("/<int:role_id>")
