@@ -19,15 +19,7 @@ from hiring.fairness import (
     selection_table,
     to_csv_rows,
 )
-
-
-def people(*blocks):
-    """Expand (group, n, selected) blocks into parallel group and outcome lists."""
-    groups, selected = [], []
-    for group, n, hits in blocks:
-        groups += [group] * n
-        selected += [True] * hits + [False] * (n - hits)
-    return groups, selected
+from tests.test_fairness import people
 
 
 def test_groups_under_the_minimum_are_counted_together_and_never_shown():

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from hiring.accounts import users as accounts
+from tests.browser.test_candidate_browser import axe_problems
 from tests.candidate_records import insert_candidate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -63,17 +64,6 @@ def sign_in(page, live):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live.url}/")
-
-
-def axe_problems(page, axe_script):
-    """Run axe-core in the page and return its serious and critical violations."""
-    page.add_script_tag(path=str(axe_script))
-    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("width", [1280, 1440, 1920])
