@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Flask
 
+from hiring.candidates.self_identification import load_self_id
 from hiring.store import config as settings
 from hiring.store.paths import data_dir, static_dir
 
@@ -28,6 +29,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE"] = str(instance / "hiring.sqlite3")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.instance_secret_key(instance)
+    if not app.config.get("SELF_ID"):  # a test may hand over ready-made questions
+        app.config["SELF_ID"] = load_self_id(app.config.get("SELF_ID_FILE") or None)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -345,18 +345,21 @@ def test_a_candidate_session_cannot_reach_staff_report_urls(app, client, db, tea
 
 
 @pytest.mark.slow
-def test_a_candidate_downloads_their_own_plan(app, client, db, team):
+def test_a_candidate_downloads_their_own_feedback_report(app, client, db, team):
     cid, token = assessed_candidate(app, db, team["mine"], "Cand Idate", "ci@x.test", seed=9)
     calibrate_result(db, cid, team["mine"]["id"])
     client.get(f"/a/{token}")
     assert "/my-data/report.pdf" in client.get("/my-data/").get_data(as_text=True)
     response = client.get("/my-data/report.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "my-feedback-report.pdf" in response.headers["Content-Disposition"]
     text = pdf_text(response.data)
-    assert "Cand Idate" in text and "30/60/90-day plan" in text and "Person hire" not in text
+    assert "Cand Idate" in text and "Your feedback report" in text and "Person hire" not in text
+    assert "30/60/90-day plan" not in text and "Onboarding" not in text
     assert "62%" not in text and "percentile" not in text and "Interview probes" not in text
     (row,) = audit_rows(db)
     assert row["actor"] == "candidate" and row["target_id"] == str(cid)
+    assert '"variant": "feedback"' in row["detail"]
 
 
 def test_a_candidate_who_has_not_finished_gets_no_report(client, db, team):
@@ -367,7 +370,9 @@ def test_a_candidate_who_has_not_finished_gets_no_report(client, db, team):
     )
     client.get(f"/a/{invite.token}")
     response = client.get("/my-data/report.pdf")
-    assert response.status_code == 404 and b"has not been scored" in response.data
+    assert response.status_code == 404 and b"once you have sent your assessment" in response.data
+    page = client.get("/my-data/feedback")
+    assert page.status_code == 404 and b"once you have sent your assessment" in page.data
 
 
 def test_a_render_failure_is_a_plain_page(auth, client, team, monkeypatch):

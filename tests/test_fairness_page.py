@@ -55,7 +55,8 @@ def test_page_shows_rates_ratios_flags_and_a_chart_per_table(client, auth, db, r
     assert "Night desk" in page
     # 9/12 women and 4/12 men shortlisted: ratio 4/9 = 0.44, flagged
     assert "75.0%" in page and "33.3%" in page and "0.44" in page and "below 0.80" in page
-    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="impact-chart"') == 12
+    # 5 characteristics (sex, race/ethnicity, age band, disability, sex x race) x 4 tables
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="impact-chart"') == 20
     assert "Unknown / prefer not to say" in page
     assert "Overrides of the fit" in page
     findings = page.split('id="h-findings"')[1].split("</section>")[0]

@@ -76,7 +76,8 @@ def _expected_rates(groups, outcome, min_size=5):
 )
 def test_selection_tables_match_fairlearn_at_every_decision_point(db, role, point, passed):
     people = _random_pool(db, role["id"])
-    report = monitoring.role_report(db, role["id"], band_cut="good")
+    # every group shown (min_cell=1), so that each row can be checked; suppression apart
+    report = monitoring.role_report(db, role["id"], band_cut="good", min_cell=1)
     outcome = [passed(p) for p in people]
     sexes = [p["sex"] for p in people]
     intersections = [
@@ -133,7 +134,7 @@ def test_small_groups_are_shown_but_kept_out_of_ratios(db, role):
         insert_candidate(db, rid, sex="Man", history=("shortlisted",) if i < 4 else ())
     for _ in range(3):
         insert_candidate(db, rid, sex="Non-binary", history=("shortlisted",))
-    table = monitoring.role_report(db, rid).selection[("shortlisted", "sex")]
+    table = monitoring.role_report(db, rid, min_cell=1).selection[("shortlisted", "sex")]
     small = table.row("Non-binary")
     assert (small.n, small.rate, small.impact_ratio) == (3, 1.0, None)
     assert "fewer than 5" in small.excluded_reason
@@ -141,7 +142,7 @@ def test_small_groups_are_shown_but_kept_out_of_ratios(db, role):
     assert table.row("Man").impact_ratio == pytest.approx(0.5)
     assert table.row("Man").four_fifths_flag
     assert any("Non-binary" in note and "left out" in note for note in table.notes)
-    flagged = monitoring.findings(monitoring.role_report(db, rid))
+    flagged = monitoring.findings(monitoring.role_report(db, rid, min_cell=1))
     assert [(f.table, f.characteristic, f.group) for f in flagged] == [
         (monitoring.DECISION_POINTS["shortlisted"], "Sex", "Man")
     ]
@@ -187,7 +188,9 @@ def test_csv_rows_name_their_table_and_end_each_table_with_unknowns(db, role):
     report = monitoring.role_report(db, role["id"])
     rows = monitoring.report_csv_rows(report)
     tables = {(r["decision_point"], r["characteristic"]) for r in rows}
-    assert len(tables) == 3 * 3 + 3
+    # sex, race/ethnicity, age band, disability and sex x race, at 3 decision points + scoring
+    assert len(report.characteristics) == 5
+    assert len(tables) == 3 * 5 + 5
     assert all(r["role"] == role["slug"] for r in rows)
     unknown_rows = [r for r in rows if r["group"].startswith("(unknown")]
     assert len(unknown_rows) == len(tables)

@@ -35,6 +35,10 @@ def test_wheel_contains_templates_questionnaires_profiles_and_static(tmp_path):
         f"hiring/_data/questionnaires/{p.name}" for p in (ROOT / "questionnaires").glob("*.yaml")
     }
     expected |= {f"hiring/_data/profiles/{p.name}" for p in (ROOT / "profiles").glob("*.yaml")}
+    expected |= {
+        "hiring/_data/docs/fairness.md",
+        "hiring/candidates/self_identification_us_eeo.yaml",
+    }
     assert expected <= names
     assert any(name.startswith("hiring/_data/questionnaires/") for name in names)
 

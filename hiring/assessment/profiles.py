@@ -79,6 +79,9 @@ class FeatureTarget:
     coaching_questions: tuple[str, ...]
     module: DevelopmentModule
     median: float | None = None
+    # Written to the candidate for their own feedback report; empty when the file has none.
+    feedback_strength: str = ""
+    feedback_to_develop: str = ""
 
 
 @dataclass(frozen=True)
@@ -214,9 +217,20 @@ def _feature(
         check.texts(data, "coaching_questions", where),
     )
     module = _module(check, data.get("module"), f"{where}module.")
+    feedback = _feedback(check, data.get("feedback"), f"{where}feedback.")
     if None in (weight, low, high) or module is None:
         return None
-    return FeatureTarget(feature_id, weight, low, high, minimum, *texts, module)  # type: ignore[arg-type]
+    return FeatureTarget(feature_id, weight, low, high, minimum, *texts, module, None, *feedback)  # type: ignore[arg-type]
+
+
+def _feedback(check: _Checker, data: Any, where: str) -> tuple[str, str]:
+    """Read the optional texts written to the candidate: ``strength`` and ``to_develop``."""
+    if data is None:
+        return "", ""
+    if not isinstance(data, dict):
+        check.add(where.rstrip("."), "must be a mapping with strength and to_develop")
+        return "", ""
+    return check.text(data, "strength", where), check.text(data, "to_develop", where)
 
 
 def _metrics(questionnaire: Any) -> dict[str, tuple[float, float]]:

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from hiring.accounts.audit import now_iso
 from hiring.candidates.records import get_candidate, is_submitted
-from hiring.roles.profiles import role_profile
+from hiring.roles.profiles import feedback_texts
 from hiring.roles.services import get_role, role_questionnaire
 
 # Where a score sits against the range the role looks for, in words (gaps are in SD units).
@@ -30,19 +30,33 @@ STATUS_WORDS = {
 }
 
 
+# Said when a hiring profile has no text written to the candidate for a quality.
+GENERAL_STRENGTH = (
+    "Your answers point to this as one of your strengths. Keep using it: it is a quality the "
+    "people you work with will notice."
+)
+GENERAL_TO_DEVELOP = (
+    "Ask someone you work with how you come across on this, and choose one situation each "
+    "week in which to practise it."
+)
+STRENGTHS_SHOWN = 3
+AREAS_SHOWN = 3
+RELATIVE_STRENGTHS_SHOWN = 2
+
+
 @dataclass(frozen=True)
 class Element:
     """One measured quality, and what the candidate's answers said about it in words."""
 
     name: str
-    description: str
-    level: str = ""  # "a strength for this role", "in the range the role looks for", ...
-    detail: str = ""
+    description: str  # starts in lower case: it follows the name and a colon
+    level: str = ""  # "in or above the range this role looks for", ...
+    detail: str = ""  # written to the candidate: what the strength says, or what to try
 
 
 @dataclass(frozen=True)
 class Explanation:
-    """Everything the "your results explained" page shows."""
+    """Everything the "your results explained" page and the feedback report show."""
 
     role_title: str
     status: str
@@ -50,6 +64,9 @@ class Explanation:
     measured: list[Element] = field(default_factory=list)
     strengths: list[Element] = field(default_factory=list)
     to_develop: list[Element] = field(default_factory=list)
+    # True when no quality reached the role's range, so the strengths shown are the
+    # candidate's highest qualities compared with their others.
+    relative_strengths: bool = False
 
 
 def _result(db: Database, candidate_id: int) -> dict | None:
@@ -67,39 +84,65 @@ def _level(gap: float | None) -> str:
     return "in or above the range this role looks for"
 
 
+def lower_first(text: str) -> str:
+    """Start ``text`` in lower case for use mid-sentence, unless it starts with an acronym."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _stored_fit(db: Database, candidate: dict) -> dict:
+    result = _result(db, candidate["id"]) if is_submitted(candidate) else None
+    return json.loads(result["fit"]) if result and result["fit"] else {}
+
+
+def _relative_strengths(fit: dict, skip: set[str], known: set[str]) -> list[str]:
+    """Return the qualities furthest up compared with the others, when none is on target."""
+    gaps = {fid: gap for fid, gap in fit.get("gaps", {}).items() if fid in known - skip}
+    return sorted(gaps, key=lambda fid: -gaps[fid])[:RELATIVE_STRENGTHS_SHOWN]
+
+
 def explain(db: Database, candidate_id: int) -> Explanation:
-    """Explain what was measured and, once submitted, the main elements behind the result."""
+    """Explain what was measured and, once submitted, the candidate's strengths and areas to develop.
+
+    Strengths and areas come from the stored result; their texts are written to the candidate
+    in the role's hiring profile. Nothing shown is a number, a band or a decision.
+    """
     candidate = get_candidate(db, candidate_id)
     role = get_role(db, candidate["role_id"])
     questionnaire = role_questionnaire(role)
-    result = _result(db, candidate_id) if is_submitted(candidate) else None
-    fit = json.loads(result["fit"]) if result and result["fit"] else {}
+    fit = _stored_fit(db, candidate)
     gaps: dict[str, float] = fit.get("gaps", {})
-    described = {s.id: (s.name, s.description) for s in questionnaire.scales} | {
-        c.id: (c.name, c.description) for c in questionnaire.competencies
+    described = {s.id: (s.name, lower_first(s.description)) for s in questionnaire.scales} | {
+        c.id: (c.name, lower_first(c.description)) for c in questionnaire.competencies
     }
     measured = [
         Element(name, text, _level(gaps.get(fid)) if fit else "")
         for fid, (name, text) in described.items()
     ]
-    profile = role_profile(db, role)
-    strengths = []
-    for fid in fit.get("strengths", [])[:3]:
-        on_the_job = profile.target(fid).strength_on_the_job if profile else ""
-        strengths.append(Element(described[fid][0], described[fid][1], detail=on_the_job))
-    to_develop = [
-        Element(described[g["feature_id"]][0], described[g["feature_id"]][1],
-                detail=g["module"]["covers"])
-        for g in fit.get("onboarding_gaps", [])[:3]
-        if g["feature_id"] in described
-    ]  # fmt: skip
+    texts = feedback_texts(db, role) if fit else {}
+    areas = [
+        g["feature_id"] for g in fit.get("onboarding_gaps", []) if g["feature_id"] in described
+    ]
+    areas = areas[:AREAS_SHOWN]
+    strengths = [fid for fid in fit.get("strengths", []) if fid in described][:STRENGTHS_SHOWN]
+    relative = bool(fit) and not strengths
+    if relative:
+        strengths = _relative_strengths(fit, set(areas), set(described))
     return Explanation(
         role_title=role["title"],
         status=STATUS_WORDS.get(candidate["status"], candidate["status"]),
         submitted=is_submitted(candidate),
         measured=measured,
-        strengths=strengths,
-        to_develop=to_develop,
+        strengths=[
+            Element(*described[fid], detail=texts.get(fid, ("", ""))[0] or GENERAL_STRENGTH)
+            for fid in strengths
+        ],
+        to_develop=[
+            Element(*described[fid], detail=texts.get(fid, ("", ""))[1] or GENERAL_TO_DEVELOP)
+            for fid in areas
+        ],
+        relative_strengths=relative and bool(strengths),
     )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from hiring.accounts import audit
+from hiring.candidates.mentions import Mention, find_mentions, remove_mentions
 from hiring.candidates.records import CandidateError
 from hiring.roles.pipeline import FINAL_STATUSES, OPEN_STATUSES, STATUSES
 from hiring.store import files as files_store
@@ -69,16 +70,34 @@ class Erasure:
     audit_rows_redacted: int = 0
     rule: str = ""  # the retention rule it fell under (a ``PURGE_RULES`` text), if purged
     wal_checkpointed: bool = True  # False: see ``WAL_BUSY``
+    # Notes on other candidates that named the person: left as they are (listed), or with
+    # the mentions replaced when the admin asked for it.
+    mentions_left: tuple[Mention, ...] = ()
+    mentions_redacted: int = 0
 
     def describe(self) -> str:
         """One line for the CLI and the admin page."""
         rows = sum(self.rows.values())
-        return (
+        line = (
             f"candidate {self.candidate_id} (role {self.role_id}, {self.status}"
             f"{', decided ' + self.decided_at[:10] if self.decided_at else ''}"
             f"{'; ' + self.rule if self.rule else ''}): "
             f"{rows} rows, {self.files} report files, {self.audit_rows_redacted} audit details redacted"
         )
+        if self.mentions_redacted:
+            line += f"; their name or e-mail removed from {notes(self.mentions_redacted)} on other candidates"
+        if self.mentions_left:
+            line += (
+                f"; {notes(len(self.mentions_left))} on other candidates still "
+                f"{'mentions' if len(self.mentions_left) == 1 else 'mention'} them: "
+                + ", ".join(m.describe() for m in self.mentions_left)
+            )
+        return line
+
+
+def notes(count: int) -> str:
+    """Say '1 note' or '3 notes'."""
+    return f"{count} {'note' if count == 1 else 'notes'}"
 
 
 def candidate_tables(db: Database) -> list[tuple[str, str]]:
@@ -259,7 +278,7 @@ def _delete_rows(db: Database, candidate_id: int, owned: list[tuple[str, str]]) 
 
 
 def _erase_in_transaction(
-    db: Database, instance: Path, candidate_id: int, actor: str, reason: str
+    db: Database, instance: Path, candidate_id: int, actor: str, reason: str, redact: bool
 ) -> tuple[Erasure, list[Path]]:
     rows = list(db["candidates"].rows_where("id = ?", [candidate_id]))
     if not rows:
@@ -268,6 +287,8 @@ def _erase_in_transaction(
     owned = candidate_tables(db)
     files = _report_files(db, instance, candidate_id, owned)
     counts = _delete_rows(db, candidate_id, owned)
+    mentions = find_mentions(db, candidate)
+    mentioned = remove_mentions(db, candidate, mentions) if redact else 0
     redacted = _redact_audit(db, candidate)
     erasure = Erasure(
         candidate_id=candidate_id,
@@ -277,6 +298,8 @@ def _erase_in_transaction(
         rows=counts,
         files=len(files),
         audit_rows_redacted=redacted,
+        mentions_left=() if redact else tuple(mentions),
+        mentions_redacted=mentioned,
     )
     audit.record(
         db,
@@ -288,12 +311,20 @@ def _erase_in_transaction(
         rows=counts,
         files=len(files),
         audit_rows_redacted=redacted,
+        notes_mentioning=[m.note_id for m in mentions],
+        mentions_redacted=mentioned,
     )
     return erasure, files
 
 
 def erase_candidates(
-    db: Database, instance: str | Path, candidate_ids: list[int], *, actor: str, reason: str
+    db: Database,
+    instance: str | Path,
+    candidate_ids: list[int],
+    *,
+    actor: str,
+    reason: str,
+    redact_mentions: bool = False,
 ) -> list[Erasure]:
     """Erase several candidates in one transaction; see :func:`erase_candidate`."""
     instance = Path(instance)
@@ -303,7 +334,9 @@ def erase_candidates(
         done, files = [], []
         with write_transaction(db):
             for candidate_id in candidate_ids:
-                erasure, paths = _erase_in_transaction(db, instance, candidate_id, actor, reason)
+                erasure, paths = _erase_in_transaction(
+                    db, instance, candidate_id, actor, reason, redact_mentions
+                )
                 done.append(erasure)
                 files += paths
             # the files go after the commit; recorded here, a kill in between cannot keep them
@@ -341,13 +374,31 @@ def checkpoint_wal(db: Database) -> bool:
 
 
 def erase_candidate(
-    db: Database, instance: str | Path, candidate_id: int, *, actor: str, reason: str = ""
+    db: Database,
+    instance: str | Path,
+    candidate_id: int,
+    *,
+    actor: str,
+    reason: str = "",
+    redact_mentions: bool = False,
 ) -> Erasure:
     """Erase one candidate: every row that is theirs, their cached reports, their search entries.
 
-    Raises :class:`ErasureError` when there is no such candidate.
+    Notes on other candidates that name them are listed in the result (``mentions_left``),
+    or, with ``redact_mentions``, have the name and e-mail replaced. Raises
+    :class:`ErasureError` when there is no such candidate.
     """
-    return erase_candidates(db, instance, [candidate_id], actor=actor, reason=reason)[0]
+    return erase_candidates(
+        db, instance, [candidate_id], actor=actor, reason=reason, redact_mentions=redact_mentions
+    )[0]
+
+
+def mentions_of(db: Database, candidate_id: int) -> list[Mention]:
+    """List the notes on other candidates that mention a candidate, before erasing them."""
+    rows = list(db["candidates"].rows_where("id = ?", [candidate_id]))
+    if not rows:
+        raise ErasureError(f"No candidate with id {candidate_id}.")
+    return find_mentions(db, rows[0])
 
 
 def due_for_purge(db: Database, now: datetime, retention_days: int) -> list[dict]:

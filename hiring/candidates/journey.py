@@ -9,39 +9,12 @@ from sqlite_utils import Database
 
 from hiring.accounts import audit
 from hiring.candidates.records import AlreadySubmitted, CandidateError, get_candidate, is_submitted
+from hiring.candidates.self_identification import STORED, SelfIdQuestions, default_self_id
 from hiring.roles.services import get_role, publish_questionnaire, role_questionnaire
 from hiring.store.db import write_transaction
 
 # A page left open longer than this counts as this long: the candidate was away.
 MAX_PAGE_SECONDS = 30 * 60
-
-PREFER_NOT = "Prefer not to say"
-SELF_ID_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "sex": (
-        "Sex or gender",
-        ("Woman", "Man", "Non-binary", "I describe myself another way", PREFER_NOT),
-    ),
-    "race_ethnicity": (
-        "Race or ethnicity",
-        (
-            "American Indian or Alaska Native",
-            "Asian",
-            "Black or African American",
-            "Hispanic or Latino",
-            "Middle Eastern or North African",
-            "Native Hawaiian or Pacific Islander",
-            "White",
-            "Two or more groups",
-            "Another group",
-            PREFER_NOT,
-        ),
-    ),
-    "age_band": ("Age", ("Under 25", "25 to 39", "40 to 54", "55 or over", PREFER_NOT)),
-    "disability": (
-        "Do you have a disability or long-term health condition?",
-        ("Yes", "No", PREFER_NOT),
-    ),
-}
 
 
 class QuestionnaireChanged(CandidateError):
@@ -183,17 +156,27 @@ def page_seconds(db: Database, candidate_id: int) -> dict[str, tuple[float, int]
     }
 
 
-def save_self_identification(db: Database, candidate_id: int, values: dict[str, str]) -> None:
+def save_self_identification(
+    db: Database,
+    candidate_id: int,
+    values: dict[str, str],
+    questions: SelfIdQuestions | None = None,
+) -> None:
     """Store the voluntary answers apart from the assessment; never read by scoring.
 
-    A field left out or empty is stored as "Prefer not to say".
+    ``questions`` are the deployment's (default: the shipped US EEO list). A question left
+    out or empty is stored as its "prefer not to say"; a characteristic not asked stays empty.
     """
-    row: dict[str, str] = {}
-    for name, (_label, choices) in SELF_ID_FIELDS.items():
-        value = values.get(name) or PREFER_NOT
-        if value not in choices:
-            raise CandidateError(f"{value!r} is not one of the choices for {name}.")
-        row[name] = value
+    questions = questions or default_self_id()
+    unknown = sorted(set(values) - set(questions.ids))
+    if unknown:
+        raise CandidateError(f"{', '.join(unknown)} is not one of the questions asked.")
+    row: dict[str, str | None] = dict.fromkeys(STORED)
+    for question in questions.questions:
+        value = values.get(question.id) or questions.prefer_not
+        if value not in questions.choices(question.id):
+            raise CandidateError(f"{value!r} is not one of the choices for {question.name}.")
+        row[question.id] = value
     _open_candidate(db, candidate_id)
     with write_transaction(db):
         db["self_identification"].upsert(

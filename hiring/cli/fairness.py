@@ -17,6 +17,12 @@ def _db(ctx: click.Context):
     return get_db(make_app(ctx).config["DATABASE"])
 
 
+def _config(ctx: click.Context):
+    from hiring.cli import make_app
+
+    return make_app(ctx).config
+
+
 @click.group("fairness")
 def fairness_group() -> None:
     """Adverse-impact monitoring per role."""
@@ -27,7 +33,10 @@ def fairness_group() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def import_self_id(ctx: click.Context, role_slug: str, path: Path) -> None:
-    """Import incumbents' voluntary self-identification (employee_id,sex,race_ethnicity)."""
+    """Import incumbents' voluntary self-identification.
+
+    Columns: employee_id,sex,race_ethnicity and optionally age_band,disability.
+    """
     db = _db(ctx)
     role = get_role_by_slug(db, role_slug)
     rows = parse_identity_csv(read_text_file(path), path.name)
@@ -50,7 +59,14 @@ def export(ctx: click.Context, role_slug: str, path: Path, band_cut: str) -> Non
     """Write every adverse-impact table of a role to a CSV file."""
     db = _db(ctx)
     role = get_role_by_slug(db, role_slug)
-    report = monitoring.role_report(db, role["id"], band_cut=band_cut)
+    config = _config(ctx)
+    report = monitoring.role_report(
+        db,
+        role["id"],
+        band_cut=band_cut,
+        questions=config["SELF_ID"],
+        min_cell=config["FAIRNESS_MIN_CELL"],
+    )
     text = monitoring.csv_text(report)
     path.write_text(text, encoding="utf-8", newline="")
     monitoring.record_export(db, "cli", report, "csv")

@@ -68,17 +68,41 @@ def _warn_if_wal_busy(done: list[erasure.Erasure]) -> None:
 @click.command()
 @click.argument("candidate_id", type=int)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--redact-mentions",
+    is_flag=True,
+    help="Also replace their name and e-mail in notes on other candidates that mention them.",
+)
 @click.pass_context
-def erase(ctx: click.Context, candidate_id: int, yes: bool) -> None:
-    """Erase one candidate: every row, cached report and derived record. Cannot be undone."""
+def erase(ctx: click.Context, candidate_id: int, yes: bool, redact_mentions: bool) -> None:
+    """Erase one candidate: every row, cached report and derived record. Cannot be undone.
+
+    Notes on other candidates that mention the person by name or e-mail are listed first;
+    they are left as written unless --redact-mentions is given.
+    """
     app, db = _app_db(ctx)
+    mentions = erasure.mentions_of(db, candidate_id)
+    for mention in mentions:
+        action = "will be redacted" if redact_mentions else "is kept as written"
+        click.echo(f"Mentioned in {mention.describe()}: {action}.")
     if not yes:
         click.confirm(
             f"Erase candidate {candidate_id} and everything about them? This cannot be undone",
             abort=True,
         )
     done = erasure.erase_candidate(
-        db, app.config["INSTANCE_PATH"], candidate_id, actor="cli", reason="command line"
+        db,
+        app.config["INSTANCE_PATH"],
+        candidate_id,
+        actor="cli",
+        reason="command line",
+        redact_mentions=redact_mentions,
     )
     click.echo(f"Erased {done.describe()}.")
+    if done.mentions_left:
+        click.echo(
+            f"Warning: {erasure.notes(len(done.mentions_left))} on other candidates still "
+            "name the erased person (listed above); they were left as written.",
+            err=True,
+        )
     _warn_if_wal_busy([done])

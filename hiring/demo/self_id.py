@@ -18,6 +18,14 @@ RACES = (
     ("Two or more groups", 3),
     ("Prefer not to say", 7),
 )
+AGE_BANDS = (
+    ("Under 25", 30),
+    ("25 to 39", 38),
+    ("40 to 54", 18),
+    ("55 or over", 6),
+    ("Prefer not to say", 8),
+)
+DISABILITY = (("Yes", 9), ("No", 81), ("Prefer not to say", 10))
 
 
 def _pick(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
@@ -39,8 +47,8 @@ def add_synthetic_self_identification(ctx) -> None:
             "candidate_id": row["id"],
             "sex": _pick(rng, SEXES),
             "race_ethnicity": _pick(rng, RACES),
-            "age_band": "Prefer not to say",
-            "disability": "Prefer not to say",
+            "age_band": _pick(rng, AGE_BANDS),
+            "disability": _pick(rng, DISABILITY),
             "recorded_at": stamp,
         }
         for row in candidates

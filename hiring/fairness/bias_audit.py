@@ -10,7 +10,6 @@ from datetime import date
 from hiring.fairness import FOUR_FIFTHS, MIN_SHARE, SMALL_SAMPLE_SIZE
 from hiring.fairness.chart import impact_chart_data_uri
 from hiring.fairness.monitoring import (
-    CHARACTERISTICS,
     DECISION_POINTS,
     INCUMBENT_POINT,
     SCORING_POINT,
@@ -20,6 +19,7 @@ from hiring.fairness.monitoring import (
 from hiring.reports.content import PAGE_SIZES
 from hiring.reports.errors import ReportError
 from hiring.reports.render import DEFAULT_TIMEOUT, default_worker, environment
+from hiring.roles.profiles import feature_names
 
 TEMPLATE = "reports/bias_audit.html"
 
@@ -35,7 +35,7 @@ def bias_audit_html(report: FairnessReport, *, page_size: str = "A4") -> str:
             report=report,
             findings=findings(report),
             generated_on=date.fromisoformat(report.generated_at[:10]),
-            characteristics=CHARACTERISTICS,
+            characteristics=report.characteristics,
             decision_points=DECISION_POINTS,
             scoring_point=SCORING_POINT,
             incumbent_point=INCUMBENT_POINT,
@@ -43,6 +43,7 @@ def bias_audit_html(report: FairnessReport, *, page_size: str = "A4") -> str:
             four_fifths=float(FOUR_FIFTHS),
             min_share=MIN_SHARE,
             small_sample=SMALL_SAMPLE_SIZE,
+            feature_names=feature_names(report.role),
         )
     )
 

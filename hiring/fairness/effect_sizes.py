@@ -1,13 +1,14 @@
 """Standardized mean differences (Cohen's d, Hedges' g) per scale between groups."""
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from hiring.fairness.groups import UNKNOWN_LABELS, FairnessError, check_min_group_size, group_labels
 from hiring.fairness.impact import MIN_GROUP_SIZE
+from hiring.fairness.notes import Suppressed, suppressed_note
 
 # Cohen's conventional benchmarks for |d|; descriptive labels, not legal thresholds.
 SMALL_EFFECT = 0.2
@@ -44,6 +45,9 @@ class EffectSizeTable:
     total: int
     unknown_count: int
     notes: tuple[str, ...]
+    suppressed_groups: int = 0  # groups under ``suppress_below``: counted, never shown
+    suppressed_count: int = 0
+    suppress_below: int = 0
 
 
 def cohens_d_table(
@@ -54,13 +58,18 @@ def cohens_d_table(
     reference: str | None = None,
     min_group_size: int = MIN_GROUP_SIZE,
     unknown_labels: Iterable[str] = UNKNOWN_LABELS,
+    suppress_below: int = 0,
+    feature_names: Mapping[str, str] | None = None,
 ) -> EffectSizeTable:
     """Compare each group's feature means with everyone else's, or with ``reference``'s.
 
     ``X`` is people x features (NaN = missing, dropped per feature). People whose group is
-    unknown are in neither side of any comparison.
+    unknown are in neither side of any comparison. A group of fewer than ``suppress_below``
+    people gets no rows (it still counts in "everyone else"); the notes say how many people
+    such groups hold. ``feature_names`` names the features in the notes.
     """
     check_min_group_size(min_group_size, smallest=2)
+    check_min_group_size(suppress_below, smallest=0)
     matrix = np.asarray(X, dtype=float)
     if matrix.ndim != 2 or matrix.shape != (len(groups), len(feature_ids)):
         raise FairnessError(
@@ -77,8 +86,10 @@ def cohens_d_table(
             f"The reference group {reference!r} needs at least {min_group_size} people."
         )
     comparison = EVERYONE_ELSE if reference is None else reference
+    sizes = {name: int((labels == name).sum()) for name in names}
+    hidden = {name for name in names if sizes[name] < suppress_below and name != reference}
     rows = []
-    for name in (n for n in names if n != reference):
+    for name in (n for n in names if n != reference and n not in hidden):
         other = known & (labels != name) if reference is None else labels == reference
         for j, feature in enumerate(feature_ids):
             a, b = matrix[labels == name, j], matrix[other, j]
@@ -86,8 +97,14 @@ def cohens_d_table(
                 _effect(name, comparison, feature, a[~np.isnan(a)], b[~np.isnan(b)], min_group_size)
             )
     unknown = int((~known).sum())
-    notes = _notes(rows, len(labels), unknown, comparison)
-    return EffectSizeTable(tuple(rows), tuple(feature_ids), comparison, len(labels), unknown, notes)
+    suppressed = Suppressed(len(hidden), sum(sizes[n] for n in hidden), suppress_below)
+    notes = _notes(rows, len(labels), unknown, comparison, dict(feature_names or {}))
+    if hidden:
+        notes = (notes[0], suppressed_note(suppressed, len(labels)), *notes[1:])
+    return EffectSizeTable(
+        tuple(rows), tuple(feature_ids), comparison, len(labels), unknown, notes,
+        suppressed.groups, suppressed.people, suppress_below,
+    )  # fmt: skip
 
 
 def _effect(
@@ -130,7 +147,9 @@ def magnitude(d: float) -> str:
     return "medium" if size < LARGE_EFFECT else "large"
 
 
-def _notes(rows: list[EffectSize], total: int, unknown: int, comparison: str) -> tuple[str, ...]:
+def _notes(
+    rows: list[EffectSize], total: int, unknown: int, comparison: str, names: dict[str, str]
+) -> tuple[str, ...]:
     """Explain the comparison and point at the differences worth a look before go-live."""
     if total == 0:
         return ("There is no one in this data yet, so there is nothing to compare.",)
@@ -143,7 +162,7 @@ def _notes(rows: list[EffectSize], total: int, unknown: int, comparison: str) ->
         "Hedges' g applies the small-sample correction to d.",
     ]
     notes += [
-        f"'{r.group}' on {r.feature_id}: d = {r.cohens_d:.2f}, g = {r.hedges_g:.2f} "
+        f"'{r.group}' on {names.get(r.feature_id, r.feature_id)}: d = {r.cohens_d:.2f}, g = {r.hedges_g:.2f} "
         f"({r.magnitude}); review this scale before the model version goes live."
         for r in rows
         if r.cohens_d is not None and r.hedges_g is not None and abs(r.hedges_g) >= MEDIUM_EFFECT

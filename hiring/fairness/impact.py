@@ -17,7 +17,7 @@ from hiring.fairness.groups import (
     group_labels,
     require_same_length,
 )
-from hiring.fairness.notes import table_notes
+from hiring.fairness.notes import Suppressed, table_notes
 from hiring.fairness.significance import compare_proportions
 
 # Groups with fewer people than this are shown but left out of impact ratios and tests.
@@ -45,6 +45,13 @@ class ImpactTable:
     reference_group: str | None
     notes: tuple[str, ...]
     median: float | None = None  # the sample median score, for scoring-rate tables
+    # Groups under ``suppress_below`` people are not shown (their answers could be
+    # recognised): only how many groups and people, and (when the pooled count is at least
+    # ``suppress_below``) how many of them were selected.
+    suppress_below: int = 0
+    suppressed_groups: int = 0
+    suppressed_count: int = 0
+    suppressed_selected: int | None = None
 
     def row(self, group: str) -> GroupImpact:
         """Return the row for ``group`` (KeyError if the group is not in the table)."""
@@ -62,19 +69,24 @@ def selection_table(
     min_share: float = MIN_SHARE,
     exclude_small_share: bool = False,
     unknown_labels: Iterable[str] = UNKNOWN_LABELS,
+    suppress_below: int = 0,
 ) -> ImpactTable:
     """Compare selection rates across groups at one decision point.
 
     ``groups`` holds each person's self-identified group (None or an unknown label when not
     disclosed); ``selected`` says whether that person passed the decision point. Unknowns are
-    counted but kept out of every rate comparison.
+    counted but kept out of every rate comparison. Groups of fewer than ``suppress_below``
+    people are counted together, never shown or compared (see :class:`ImpactTable`).
     """
     require_same_length(("groups", groups), ("selected", selected))
     check_min_group_size(min_group_size)
     check_min_share(min_share)
+    check_min_group_size(suppress_below, smallest=0)
     outcome = [_as_bool(v) for v in selected]
     labels = group_labels(groups, unknown_labels)
-    return _impact_table(labels, outcome, SELECTION, min_group_size, min_share, exclude_small_share)
+    return _impact_table(
+        labels, outcome, SELECTION, min_group_size, min_share, exclude_small_share, suppress_below
+    )
 
 
 def scoring_rate_table(
@@ -85,16 +97,18 @@ def scoring_rate_table(
     min_share: float = MIN_SHARE,
     exclude_small_share: bool = True,
     unknown_labels: Iterable[str] = UNKNOWN_LABELS,
+    suppress_below: int = 0,
 ) -> ImpactTable:
     """NYC-style scoring rates: each group's share scoring strictly above the sample median.
 
     The median is taken over everyone with a score, including people whose group is
-    unknown, because it describes the scored sample rather than any group. People without a
-    score (None or NaN) are left out and the notes say how many.
+    unknown or suppressed, because it describes the scored sample rather than any group.
+    People without a score (None or NaN) are left out and the notes say how many.
     """
     require_same_length(("groups", groups), ("scores", scores))
     check_min_group_size(min_group_size)
     check_min_share(min_share)
+    check_min_group_size(suppress_below, smallest=0)
     values = np.array([math.nan if s is None else s for s in scores], dtype=float)
     if np.isinf(values).any():
         raise FairnessError("Scores must be finite numbers (or blank when missing).")
@@ -105,13 +119,12 @@ def scoring_rate_table(
     values = values[has_score]
     missing = int((~has_score).sum())
     notes = [f"{missing} people without a score are left out of this table."] if missing else []
+    rules = (min_group_size, min_share, exclude_small_share, suppress_below)
     if values.size == 0:
-        table = _impact_table([], [], SCORING_RATE, min_group_size, min_share, exclude_small_share)
+        table = _impact_table([], [], SCORING_RATE, *rules)
         return replace(table, notes=(*notes, *table.notes))
     median = float(np.median(values))
-    table = _impact_table(
-        labels, list(values > median), SCORING_RATE, min_group_size, min_share, exclude_small_share
-    )
+    table = _impact_table(labels, list(values > median), SCORING_RATE, *rules)
     notes.insert(
         0,
         f"The median score of the whole sample ({values.size} people with a score, unknown "
@@ -152,19 +165,23 @@ def _impact_table(
     min_group_size: int,
     min_share: float,
     exclude_small_share: bool,
+    suppress_below: int = 0,
 ) -> ImpactTable:
     """Build the rows and notes shared by both kinds of table."""
     total = len(labels)
     n = Counter(g for g in labels if g is not None)
     hits = Counter(g for g, yes in zip(labels, outcome, strict=True) if g is not None and yes)
     unknown_count = total - sum(n.values())
+    hidden = sorted(g for g in n if n[g] < suppress_below)
+    shown = sorted(g for g in n if g not in hidden)
     reasons = {
-        g: _exclusion(n[g], total, min_group_size, min_share, exclude_small_share) for g in n
+        g: _exclusion(n[g], total, min_group_size, min_share, exclude_small_share) for g in shown
     }
-    included = [g for g in sorted(n) if reasons[g] is None]
+    included = [g for g in shown if reasons[g] is None]
     reference = _reference_group(included, n, hits)
-    rows = tuple(_row(g, n, hits, total, min_share, reasons[g], reference) for g in sorted(n))
-    notes = table_notes(rows, total, unknown_count, reference, min_share)
+    rows = tuple(_row(g, n, hits, total, min_share, reasons[g], reference) for g in shown)
+    suppressed = Suppressed(len(hidden), sum(n[g] for g in hidden), suppress_below)
+    notes = table_notes(rows, total, unknown_count, reference, min_share, suppressed)
     return ImpactTable(
         kind=kind,
         rows=rows,
@@ -175,6 +192,13 @@ def _impact_table(
         ),
         reference_group=reference,
         notes=tuple(notes),
+        suppress_below=suppress_below,
+        suppressed_groups=suppressed.groups,
+        suppressed_count=suppressed.people,
+        # a pooled count under the minimum would single out people as much as a group would
+        suppressed_selected=sum(hits[g] for g in hidden)
+        if hidden and suppressed.people >= suppress_below
+        else None,
     )
 
 

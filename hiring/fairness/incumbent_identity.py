@@ -1,26 +1,38 @@
 """Incumbents' voluntary self-identification: import it apart from their scores, compare groups.
 
 The incumbent file used for calibration never carries demographic columns (they are refused
-there); this separate file links ``employee_id`` to sex and race/ethnicity so that standardized
-mean differences per scale can be checked before a model version goes live.
+there); this separate file links ``employee_id`` to sex, race/ethnicity and optionally age band
+and disability, so that standardized mean differences per scale can be checked before a model
+version goes live.
 """
 
 import json
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 from sqlite_utils import Database
 
 from hiring.accounts.audit import now_iso, record
+from hiring.candidates.self_identification import SelfIdQuestions
 from hiring.errors import HiringError
-from hiring.fairness import MIN_GROUP_SIZE, EffectSizeTable, cohens_d_table, intersect
+from hiring.fairness import (
+    MIN_GROUP_SIZE,
+    UNKNOWN_LABELS,
+    EffectSizeTable,
+    cohens_d_table,
+    intersect,
+)
+from hiring.fairness.groups import group_labels
+from hiring.roles.profiles import feature_names
 from hiring.roles.services import role_questionnaire
 from hiring.store.csv_input import parse_csv
 from hiring.store.db import write_transaction
 from hiring.store.text_input import InputFileError
 
 COLUMNS = ("employee_id", "sex", "race_ethnicity")
+OPTIONAL_COLUMNS = ("age_band", "disability")  # blank or absent: unknown
 MAX_ROWS = 50_000
 
 
@@ -29,7 +41,9 @@ class IdentityFileError(HiringError):
 
 
 def parse_identity_csv(text: str, source: str = "The file") -> list[dict[str, str]]:
-    """Read ``employee_id,sex,race_ethnicity`` rows; blank answers mean "prefer not to say".
+    """Read ``employee_id,sex,race_ethnicity[,age_band][,disability]`` rows.
+
+    Blank answers, and the optional columns when absent, mean "prefer not to say".
 
     The text is read by :func:`hiring.store.csv_input.parse_csv` (comma, semicolon or tab);
     a row with more fields than the header is refused.
@@ -59,13 +73,8 @@ def parse_identity_csv(text: str, source: str = "The file") -> list[dict[str, st
         if employee in seen:
             raise IdentityFileError(f"Line {line}: employee_id {employee!r} appears twice.")
         seen.add(employee)
-        rows.append(
-            {
-                "employee_id": employee,
-                "sex": raw["sex"].strip()[:80],
-                "race_ethnicity": raw["race_ethnicity"].strip()[:80],
-            }
-        )
+        answers = {c: (raw.get(c) or "").strip()[:80] for c in COLUMNS[1:] + OPTIONAL_COLUMNS}
+        rows.append({"employee_id": employee, **answers})
     return rows
 
 
@@ -94,15 +103,22 @@ def _feature_values(raw: str | None, feature_ids: tuple[str, ...]) -> list[float
 
 
 def incumbent_effect_sizes(
-    db: Database, role: dict, *, min_group_size: int = MIN_GROUP_SIZE
+    db: Database,
+    role: dict,
+    questions: SelfIdQuestions,
+    *,
+    min_group_size: int = MIN_GROUP_SIZE,
+    unknown_labels: Iterable[str] = UNKNOWN_LABELS,
+    suppress_below: int = 0,
 ) -> dict[str, EffectSizeTable]:
-    """Cohen's d per feature by sex, race/ethnicity and both, for incumbents who self-identified.
+    """Cohen's d per feature for each characteristic asked that incumbents disclosed.
 
-    Empty when no incumbent of the role has self-identification on file.
+    Empty when no incumbent of the role has self-identification on file; a characteristic
+    no incumbent answered (such as one the import file had no column for) has no table.
     """
     rows = list(
         db.query(
-            "SELECT i.features, s.sex, s.race_ethnicity FROM incumbents i "
+            "SELECT i.features, s.* FROM incumbents i "
             "JOIN incumbent_self_identification s "
             "ON s.role_id = i.role_id AND s.employee_id = i.employee_id "
             "WHERE i.role_id = ? ORDER BY i.id",
@@ -113,10 +129,24 @@ def incumbent_effect_sizes(
         return {}
     feature_ids = tuple(role_questionnaire(role).feature_ids)
     matrix = np.array([_feature_values(r["features"], feature_ids) for r in rows], dtype=float)
-    sex = [r["sex"] for r in rows]
-    race = [r["race_ethnicity"] for r in rows]
-    groups = {"sex": sex, "race_ethnicity": race, "intersection": intersect(sex, race)}
+    unknown = frozenset(unknown_labels)
+    columns = {q: [r.get(q) for r in rows] for q in questions.ids}
+    if "sex" in columns and "race_ethnicity" in columns:
+        columns["intersection"] = intersect(
+            columns["sex"], columns["race_ethnicity"], unknown_labels=unknown
+        )
+    disclosed = {
+        name: labels for name, labels in columns.items() if any(group_labels(labels, unknown))
+    }
     return {
-        name: cohens_d_table(labels, matrix, feature_ids, min_group_size=min_group_size)
-        for name, labels in groups.items()
+        name: cohens_d_table(
+            labels,
+            matrix,
+            feature_ids,
+            min_group_size=min_group_size,
+            unknown_labels=unknown,
+            suppress_below=suppress_below,
+            feature_names=feature_names(role),
+        )  # fmt: skip
+        for name, labels in disclosed.items()
     }

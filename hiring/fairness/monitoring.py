@@ -13,10 +13,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from hiring.accounts.audit import now_iso, record
+from hiring.candidates.data_rights import lower_first
+from hiring.candidates.self_identification import SelfIdQuestions, default_self_id
 from hiring.fairness import (
     EFFECT_SIZE_COLUMNS,
     IMPACT_COLUMNS,
     MIN_GROUP_SIZE,
+    UNKNOWN_LABELS,
     EffectSizeTable,
     FairnessError,
     ImpactTable,
@@ -36,11 +39,10 @@ from hiring.workspace.exports import safe_cell
 SHORTLIST_OR_LATER = ("shortlisted", "interviewed", "offered", "hired")
 BAND_ORDER = tuple(sorted(BAND_RANKS, key=BAND_RANKS.__getitem__))  # lowest first
 DEFAULT_BAND_CUT = "good"
-CHARACTERISTICS = {
-    "sex": "Sex",
-    "race_ethnicity": "Race/ethnicity",
-    "intersection": "Sex and race/ethnicity",
-}
+# Groups smaller than this are not shown (HIRING_FAIRNESS_MIN_CELL): one person's answers
+# could be recognised in them.
+MIN_CELL = 5
+INTERSECTION = "intersection"  # sex x race/ethnicity, when both are asked
 SCORING_POINT = "Scoring rate: fit strictly above the sample median"
 INCUMBENT_POINT = "Incumbents before go-live: standardized mean differences"
 CSV_COLUMNS = (
@@ -83,6 +85,9 @@ class FairnessReport:
     overrides: Overrides
     incumbents: dict[str, EffectSizeTable] = field(default_factory=dict)
     model_label: str = "none active"
+    # what each table is about, by key: every characteristic asked, then the intersection
+    characteristics: dict[str, str] = field(default_factory=dict)
+    min_cell: int = 0  # groups smaller than this are counted, never shown
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ def findings(report: FairnessReport) -> list[Finding]:
     ]
     tables += [(SCORING_POINT, name, table) for name, table in report.scoring.items()]
     return [
-        Finding(label, CHARACTERISTICS[name], row.group, row.rate, row.impact_ratio,
+        Finding(label, report.characteristics[name], row.group, row.rate, row.impact_ratio,
                 row.primary_test, row.primary_p)
         for label, name, table in tables
         for row in table.rows
@@ -123,7 +128,8 @@ def _model_label(db: Database, role: dict) -> str:
 def _assessed(db: Database, role_id: int) -> list[dict[str, Any]]:
     """Return one row per candidate past the assessment, with outcome and groups."""
     sql = (
-        "SELECT c.id, c.status, c.band, c.fit, c.synthetic, s.sex, s.race_ethnicity, "
+        "SELECT c.id, c.status, c.band, c.fit, c.synthetic, "
+        "s.sex, s.race_ethnicity, s.age_band, s.disability, "
         "c.status IN (SELECT value FROM json_each(:later)) OR EXISTS (SELECT 1 "
         "  FROM status_history h WHERE h.candidate_id = c.id "
         "  AND h.to_status IN (SELECT value FROM json_each(:later))) AS shortlisted, "
@@ -141,10 +147,29 @@ def _assessed(db: Database, role_id: int) -> list[dict[str, Any]]:
     return [dict(row) for row in db.query(sql, params)]
 
 
-def _groups(rows: list[dict[str, Any]]) -> dict[str, list[str | None]]:
-    sex = [row["sex"] for row in rows]
-    race = [row["race_ethnicity"] for row in rows]
-    return {"sex": sex, "race_ethnicity": race, "intersection": intersect(sex, race)}
+def characteristics(questions: SelfIdQuestions) -> dict[str, str]:
+    """Name every table's characteristic: each one asked, then sex x race/ethnicity if both are."""
+    names = {q.id: q.name for q in questions.questions}
+    if "sex" in names and "race_ethnicity" in names:
+        names[INTERSECTION] = f"{names['sex']} and {lower_first(names['race_ethnicity'])}"
+    return names
+
+
+def unknown_labels(questions: SelfIdQuestions) -> frozenset[str]:
+    """The answers that mean "not disclosed": the usual ones and the deployment's own."""
+    return UNKNOWN_LABELS | {questions.prefer_not}
+
+
+def group_columns(
+    rows: list[dict[str, Any]], questions: SelfIdQuestions
+) -> dict[str, list[str | None]]:
+    """Return each person's answer per characteristic asked, and the intersection."""
+    columns: dict[str, list[str | None]] = {q: [row[q] for row in rows] for q in questions.ids}
+    if INTERSECTION in characteristics(questions):
+        columns[INTERSECTION] = intersect(
+            columns["sex"], columns["race_ethnicity"], unknown_labels=unknown_labels(questions)
+        )
+    return columns
 
 
 def decision_outcomes(rows: list[dict[str, Any]], band_cut: str) -> dict[str, list[bool]]:
@@ -177,30 +202,51 @@ def role_report(
     *,
     band_cut: str = DEFAULT_BAND_CUT,
     min_group_size: int = MIN_GROUP_SIZE,
+    questions: SelfIdQuestions | None = None,
+    min_cell: int = MIN_CELL,
 ) -> FairnessReport:
-    """Compute every adverse-impact table for one role.
+    """Compute every adverse-impact table for one role, for every characteristic asked.
 
-    Raises ``RoleError`` for an unknown role and ``FairnessError`` for a band cut that is
-    not a band.
+    ``questions`` are the deployment's self-identification questions (default: the shipped
+    US EEO list); groups of fewer than ``min_cell`` people are counted, never shown. Raises
+    ``RoleError`` for an unknown role and ``FairnessError`` for a band cut that is not a band.
     """
     role = get_role(db, role_id)
     if band_cut not in BAND_RANKS:
         raise FairnessError(
             f"The cut {band_cut!r} is not one of the bands: {', '.join(BAND_ORDER)}."
         )
+    questions = questions or default_self_id()
+    unknown = unknown_labels(questions)
     rows = _assessed(db, role_id)
-    groups = _groups(rows)
+    groups = group_columns(rows, questions)
     outcomes = decision_outcomes(rows, band_cut)
     selection = {
-        (point, name): selection_table(labels, outcomes[point], min_group_size=min_group_size)
+        (point, name): selection_table(
+            labels,
+            outcomes[point],
+            min_group_size=min_group_size,
+            unknown_labels=unknown,
+            suppress_below=min_cell,
+        )  # fmt: skip
         for point in DECISION_POINTS
         for name, labels in groups.items()
     }
     fits = [row["fit"] for row in rows]
     scoring = {
-        name: scoring_rate_table(labels, fits, min_group_size=min_group_size)
+        name: scoring_rate_table(
+            labels,
+            fits,
+            min_group_size=min_group_size,
+            unknown_labels=unknown,
+            suppress_below=min_cell,
+        )  # fmt: skip
         for name, labels in groups.items()
     }
+    incumbents = incumbent_effect_sizes(
+        db, role, questions, min_group_size=min_group_size, unknown_labels=unknown,
+        suppress_below=min_cell,
+    )  # fmt: skip
     return FairnessReport(
         role=role,
         generated_at=now_iso(),
@@ -211,8 +257,10 @@ def role_report(
         selection=selection,
         scoring=scoring,
         overrides=override_counts(db, role_id),
-        incumbents=incumbent_effect_sizes(db, role, min_group_size=min_group_size),
+        incumbents=incumbents,
         model_label=_model_label(db, role),
+        characteristics=characteristics(questions),
+        min_cell=min_cell,
     )
 
 
@@ -227,7 +275,7 @@ def report_csv_rows(report: FairnessReport) -> list[dict[str, Any]]:
     tables += [(SCORING_POINT, name, t) for name, t in report.scoring.items()]
     tables += [(INCUMBENT_POINT, name, t) for name, t in report.incumbents.items()]
     for point, name, table in tables:
-        where = {**context, "decision_point": point, "characteristic": CHARACTERISTICS[name]}
+        where = {**context, "decision_point": point, "characteristic": report.characteristics[name]}
         rows += [{**where, **row} for row in to_csv_rows(table)]
     return rows
 

@@ -1,9 +1,35 @@
 """Plain-language sentences that explain an impact table to the person reading it."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from hiring.fairness.groups import GroupImpact
 from hiring.fairness.significance import MIN_EXPECTED_COUNT
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """Groups too small to show: how many, how many people they hold, and the minimum."""
+
+    groups: int = 0
+    people: int = 0
+    minimum: int = 0
+
+
+def people(count: int) -> str:
+    """Say '1 person' or '3 people'."""
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+def suppressed_note(suppressed: Suppressed, total: int) -> str:
+    """Say how many people are in groups too small to show, so that the totals stay honest."""
+    groups = "1 group" if suppressed.groups == 1 else f"{suppressed.groups} groups"
+    return (
+        f"{people(suppressed.people)} in {groups} of fewer than {people(suppressed.minimum)} "
+        f"{'is' if suppressed.people == 1 else 'are'} not shown by group, so that no one's "
+        f"answers can be recognised; they count in the total of {total} and are left out of "
+        "every comparison."
+    )
 
 
 def table_notes(
@@ -12,6 +38,7 @@ def table_notes(
     unknown_count: int,
     reference: str | None,
     min_share: float,
+    suppressed: Suppressed | None = None,
 ) -> list[str]:
     """Say who is left out and why, what the ratios compare with, and what stands out."""
     if total == 0:
@@ -20,6 +47,8 @@ def table_notes(
         f"{unknown_count} of {total} people did not disclose this characteristic or chose "
         "'prefer not to say'; they are counted as unknown and kept out of every rate comparison."
     ]
+    if suppressed and suppressed.groups:
+        notes.append(suppressed_note(suppressed, total))
     notes += [
         _size_note(row, min_share) for row in rows if row.excluded_reason or row.small_share_flag
     ]

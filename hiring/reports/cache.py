@@ -20,6 +20,8 @@ from sqlite_utils import Database
 from hiring.candidates.erasure import REPORTS_DIR
 from hiring.reports import ReportData, render_report
 from hiring.reports.candidate_reports import CandidateReport, build_report
+from hiring.reports.content import FeedbackData
+from hiring.reports.feedback import feedback_report
 from hiring.store.files import write_atomic as write_atomic
 from hiring.store.paths import data_dir
 from hiring.workspace.candidate_view import CandidateDetail
@@ -67,7 +69,7 @@ def design_fingerprint() -> str:
     return _fingerprints[signature]
 
 
-def content_json(data: ReportData) -> str:
+def content_json(data: ReportData | FeedbackData) -> str:
     """Return the report content as canonical JSON, less the date it was generated on."""
     content = asdict(data)
     content.pop("generated_on")
@@ -103,7 +105,7 @@ def cached_report(
     variant: str,
     *,
     page_size: str = "A4",
-    render: Callable[[ReportData, str], bytes] | None = None,
+    render: Callable[[ReportData | FeedbackData, str], bytes] | None = None,
 ) -> CachedReport:
     """Return the candidate's report PDF from the cache, rendering and storing it when needed.
 
@@ -112,13 +114,37 @@ def cached_report(
     ``ReportUnavailable`` before scoring and ``ReportError`` when rendering fails.
     """
     report = build_report(db, detail, variant, page_size=page_size)
+    return _cached(instance, report, render)
+
+
+def cached_feedback(
+    db: Database,
+    instance: str | Path,
+    candidate_id: int,
+    *,
+    page_size: str = "A4",
+    render: Callable[[ReportData | FeedbackData, str], bytes] | None = None,
+) -> CachedReport:
+    """Return the candidate's own feedback report PDF from the cache, rendering it when needed.
+
+    Raises ``ReportUnavailable`` before the assessment is sent and ``ReportError`` when
+    rendering fails.
+    """
+    return _cached(instance, feedback_report(db, candidate_id, page_size=page_size), render)
+
+
+def _cached(
+    instance: str | Path,
+    report: CandidateReport,
+    render: Callable[[ReportData | FeedbackData, str], bytes] | None,
+) -> CachedReport:
     folder = Path(instance) / REPORTS_DIR
-    path = folder / f"{report.candidate_id}-{variant}-{report_key(report)}.pdf"
+    path = folder / f"{report.candidate_id}-{report.variant}-{report_key(report)}.pdf"
     try:
         return CachedReport(path, path.read_bytes(), hit=True)
     except FileNotFoundError:
         pass
-    pdf = (render or render_report)(report.data, variant)
+    pdf = (render or render_report)(report.data, report.variant)
     write_atomic(path, pdf)
     _remove_stale(folder, report, path)
     return CachedReport(path, pdf, hit=False)

@@ -24,7 +24,7 @@ from hiring.reports import (
     Strength,
     plan_from_gaps,
 )
-from hiring.reports.content import PAGE_SIZES, VARIANTS
+from hiring.reports.content import PAGE_SIZES, VARIANTS, FeedbackData
 from hiring.reports.errors import ReportError
 from hiring.reports.wording import BAND_LABELS, band_meaning, finite, uncertainty
 from hiring.roles.services import questionnaire_bank, role_questionnaire
@@ -43,7 +43,7 @@ class CandidateReport:
 
     candidate_id: int
     variant: str
-    data: ReportData
+    data: ReportData | FeedbackData
     state: dict = field(default_factory=dict)
 
 

@@ -8,7 +8,8 @@ from typing import Literal
 PageSize = Literal["A4", "Letter"]
 Variant = Literal["fit", "onboarding"]
 PAGE_SIZES: tuple[str, ...] = ("A4", "Letter")
-VARIANTS: tuple[str, ...] = ("fit", "onboarding")
+VARIANTS: tuple[str, ...] = ("fit", "onboarding")  # the staff reports
+FEEDBACK = "feedback"  # the candidate's own report
 PLAN_PHASES: tuple[int, ...] = (30, 60, 90)
 
 
@@ -168,3 +169,26 @@ def plan_from_gaps(gaps: Iterable[Gap]) -> dict[int, tuple[PlanItem, ...]]:
             if modules[key].phase == phase
         )
     return plan
+
+
+@dataclass(frozen=True)
+class FeedbackPoint:
+    """One quality in a candidate's feedback: its name, what it is, and words written to them."""
+
+    name: str
+    about: str  # what the quality is, starting in lower case (it follows the name)
+    text: str = ""  # a strength: what it says about them; an area: something they can try
+
+
+@dataclass(frozen=True)
+class FeedbackData:
+    """The candidate's own feedback report: written to them, with no figure, band or decision."""
+
+    candidate_name: str
+    role_title: str
+    generated_on: date
+    strengths: tuple[FeedbackPoint, ...]
+    to_develop: tuple[FeedbackPoint, ...]
+    measured: tuple[FeedbackPoint, ...]
+    relative_strengths: bool = False  # no quality reached the role's range: the highest ones
+    page_size: PageSize = "A4"

@@ -6,12 +6,16 @@ from functools import cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from hiring.reports.charts import chart_legend, score_chart
-from hiring.reports.content import PAGE_SIZES, VARIANTS, ReportData
+from hiring.reports.content import FEEDBACK, PAGE_SIZES, FeedbackData, ReportData
 from hiring.reports.errors import ReportError
 from hiring.reports.worker import RenderWorker
 from hiring.store.paths import data_dir
 
-TEMPLATES = {"fit": "reports/fit_report.html", "onboarding": "reports/onboarding_plan.html"}
+TEMPLATES = {
+    "fit": "reports/fit_report.html",
+    "onboarding": "reports/onboarding_plan.html",
+    FEEDBACK: "reports/candidate_feedback.html",
+}
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -54,9 +58,10 @@ def environment() -> Environment:
     return env
 
 
-def report_html(data: ReportData, variant: str) -> str:
-    """Return the HTML of the recruiter's ``"fit"`` report or the manager's ``"onboarding"`` plan."""
-    if variant not in VARIANTS:
+def report_html(data: ReportData | FeedbackData, variant: str) -> str:
+    """Return the HTML of the recruiter's ``"fit"`` report, the manager's ``"onboarding"`` plan
+    or the candidate's own ``"feedback"`` report (``data`` a ``FeedbackData``)."""
+    if variant not in TEMPLATES or (variant == FEEDBACK) != isinstance(data, FeedbackData):
         raise ReportError(f"Unknown report type {variant!r}: choose 'fit' or 'onboarding'.")
     if data.page_size not in PAGE_SIZES:
         raise ReportError(f"Unknown page size {data.page_size!r}: choose A4 or Letter.")
@@ -71,7 +76,9 @@ def default_worker() -> RenderWorker:
     return worker
 
 
-def render_report(data: ReportData, variant: str, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+def render_report(
+    data: ReportData | FeedbackData, variant: str, *, timeout: float = DEFAULT_TIMEOUT
+) -> bytes:
     """Return the PDF of one report variant, or raise ``ReportError`` if it takes over ``timeout`` s.
 
     Rendering runs in a child process so that a pathological input ends in a clean

@@ -53,6 +53,28 @@ def role_profile(db: Database, role: dict) -> HiringProfile | None:
     return max(versions, key=lambda p: p.version) if versions else None
 
 
+def feedback_texts(db: Database, role: dict) -> dict[str, tuple[str, str]]:
+    """Map each feature of the role's profile to its texts for the candidate (strength, to develop).
+
+    A profile derived before these texts existed takes them from the shipped file it is based
+    on; a feature without any has empty texts.
+    """
+    profile = role_profile(db, role)
+    if profile is None:
+        return {}
+    shipped = [p for (pid, _), p in shipped_profiles().items() if pid == profile.id]
+    base = max(shipped, key=lambda p: p.version) if shipped else None
+    texts = {}
+    for target in profile.features:
+        strength, to_develop = target.feedback_strength, target.feedback_to_develop
+        if not (strength and to_develop) and base and target.feature_id in base.feature_ids:
+            fallback = base.target(target.feature_id)
+            strength = strength or fallback.feedback_strength
+            to_develop = to_develop or fallback.feedback_to_develop
+        texts[target.feature_id] = (strength, to_develop)
+    return texts
+
+
 def feature_names(role: dict) -> dict[str, str]:
     """Map feature ids of the role's questionnaire to their display names."""
     q = role_questionnaire(role)

@@ -127,6 +127,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Page size of PDF reports: A4 or Letter.",
     ),
     Setting(
+        "HIRING_SELF_ID_FILE",
+        "SELF_ID_FILE",
+        "",
+        "YAML file of the voluntary self-identification questions, asked of candidates and "
+        "analysed on the Fairness page (default: the shipped US EEO list).",
+    ),
+    Setting(
+        "HIRING_FAIRNESS_MIN_CELL",
+        "FAIRNESS_MIN_CELL",
+        5,
+        "Smallest group shown on the Fairness page, in its CSV and in the bias audit; smaller "
+        "groups are counted together in one line (1 shows every group).",
+    ),
+    Setting(
         "HIRING_SMTP_HOST",
         "SMTP_HOST",
         "",

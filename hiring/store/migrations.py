@@ -538,3 +538,15 @@ def m0014_fresh_candidate_links(db: Database) -> None:
     fresh link downloads the self-identification answers.
     """
     db["candidates"].add_column("link_refreshed_at", str)
+
+
+@MIGRATIONS(name="0017_incumbent_age_band_and_disability")
+def m0017_incumbent_age_band_and_disability(db: Database) -> None:
+    """Incumbents' self-identification may also hold an age band and a disability answer.
+
+    Candidates are asked these too, so the effect sizes before go-live can cover every
+    characteristic collected; an import without the columns leaves them empty (unknown).
+    """
+    for column in ("age_band", "disability"):
+        if column not in db["incumbent_self_identification"].columns_dict:
+            db["incumbent_self_identification"].add_column(column, str)

@@ -5,12 +5,12 @@ from pathlib import Path
 PACKAGE_DIR = (
     Path(__file__).resolve().parent.parent
 )  # hiring/, this file being hiring/store/paths.py
-DATA_FOLDERS = ("questionnaires", "profiles", "templates")
+DATA_FOLDERS = ("questionnaires", "profiles", "templates", "docs")
 MODELS_FOLDER = "models"  # <instance>/models: the model files of calibrated versions
 
 
 def data_dir(name: str) -> Path:
-    """Return the folder holding shipped ``questionnaires``, ``profiles`` or ``templates``.
+    """Return the folder holding shipped ``questionnaires``, ``profiles``, ``templates`` or ``docs``.
 
     A wheel carries them inside the package (``hiring/_data``); a checkout keeps them
     beside the package, which is also what an editable install points at.

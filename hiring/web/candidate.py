@@ -43,7 +43,7 @@ from hiring.candidates.submission import submit_assessment
 from hiring.errors import HiringError
 from hiring.roles.services import RoleError, get_role
 from hiring.web.database import db
-from hiring.web.forms.candidate import ConsentForm, SelfIdForm, page_form_class
+from hiring.web.forms.candidate import ConsentForm, page_form_class, self_id_form_class
 
 bp = Blueprint("candidate", __name__)
 TOKEN_IN_PATH = re.compile(r"/a/[A-Za-z0-9_-]+")
@@ -266,11 +266,12 @@ def about_you():
     if journey.resume_page(questionnaire, saved) < len(questionnaire.pages):
         flash("A few questions still need an answer before you can send the assessment.", "info")
         return _where_to_resume()
-    form = SelfIdForm()
+    questions = current_app.config["SELF_ID"]
+    form = self_id_form_class(questions)()
     if form.validate_on_submit():
         try:
             if not form.skip.data:
-                journey.save_self_identification(db(), candidate["id"], form.values())
+                journey.save_self_identification(db(), candidate["id"], form.values(), questions)
             submit_assessment(
                 db(), candidate["id"], instance_path=current_app.config["INSTANCE_PATH"]
             )

@@ -1,4 +1,4 @@
-"""The candidate's own data, from their link's session: results explained, JSON and PDF downloads.
+"""The candidate's own data, from their link's session: results explained, feedback, downloads.
 
 Every view reads the candidate id from the session that E's link check put there
 (``candidate_required``); no view takes a candidate id from the address or a form, so a
@@ -16,12 +16,13 @@ from hiring.candidates.data_rights import data_export, explain
 from hiring.candidates.link_requests import TooManyRequests, request_fresh_links
 from hiring.candidates.links import link_base
 from hiring.candidates.mail import fresh_link_message, send_in_background, smtp_configured
+from hiring.reports.candidate_reports import ReportUnavailable
+from hiring.reports.feedback import feedback_report
 from hiring.roles.services import get_role
 from hiring.web.candidate import candidate_required
 from hiring.web.database import db
 from hiring.web.forms.candidate import LinkRequestForm
-from hiring.web.reports import send_report
-from hiring.workspace.candidate_view import candidate_detail
+from hiring.web.reports import send_feedback
 
 bp = Blueprint("candidate_rights", __name__, url_prefix="/my-data")
 
@@ -80,12 +81,24 @@ def download():
     )
 
 
+@bp.route("/feedback")
+@candidate_required
+def feedback():
+    """Show the candidate's own feedback report: strengths, and areas to develop with what to try."""
+    candidate = g.candidate
+    role = get_role(db(), candidate["role_id"])
+    try:
+        report = feedback_report(db(), candidate["id"])
+    except ReportUnavailable as error:
+        return render_template("candidate/feedback.html", problem=error.message, role=role), 404
+    return render_template("candidate/feedback.html", feedback=report.data, role=role)
+
+
 @bp.route("/report.pdf")
 @candidate_required
 def report():
-    """Download the candidate's own development plan as PDF (no hiring probability)."""
-    detail = candidate_detail(db(), g.candidate["id"])
-    return send_report(detail, "onboarding", "candidate", "my-development-plan.pdf", by="candidate")
+    """Download the candidate's own feedback report as PDF (the same words as the page)."""
+    return send_feedback(g.candidate["id"], "my-feedback-report.pdf")
 
 
 @bp.route("/new-link", methods=["GET", "POST"])

@@ -20,6 +20,10 @@ from hiring.web.database import db
 from hiring.web.forms.rights import EraseForm
 
 bp = Blueprint("erasure", __name__, url_prefix="/admin/erasure")
+MENTIONS_LEFT = (
+    "Notes on other candidates still name the erased person (listed in the line above). They "
+    "were left as written because they belong to those candidates; review them with their authors."
+)
 
 
 @bp.route("/")
@@ -51,10 +55,16 @@ def confirm(candidate_id: int):
                 candidate_id,
                 actor=g.user.username,
                 reason="admin request",
+                redact_mentions=bool(form.redact_mentions.data),
             )
             flash(f"Erased {done.describe()}.", "success")
+            if done.mentions_left:
+                flash(MENTIONS_LEFT, "warning")
             if not done.wal_checkpointed:
                 flash(erasure.WAL_BUSY, "warning")
             return redirect(url_for("erasure.find"))
     role = get_role(db(), candidate["role_id"])
-    return render_template("erasure/confirm.html", candidate=candidate, role=role, form=form)
+    mentions = erasure.mentions_of(db(), candidate_id)
+    return render_template(
+        "erasure/confirm.html", candidate=candidate, role=role, form=form, mentions=mentions
+    )

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from hiring.fairness import MIN_SHARE, SMALL_SAMPLE_SIZE, monitoring
 from hiring.fairness.bias_audit import bias_audit_pdf
 from hiring.fairness.chart import impact_chart
+from hiring.fairness.method import method_page
 from hiring.reports.errors import ReportError
 from hiring.roles import services as roles
 from hiring.roles.profiles import feature_names
@@ -27,7 +28,13 @@ def _report(role_id: int) -> monitoring.FairnessReport:
     if not form.validate():
         abort(400)
     try:
-        return monitoring.role_report(db(), role_id, band_cut=form.cut.data)
+        return monitoring.role_report(
+            db(),
+            role_id,
+            band_cut=form.cut.data,
+            questions=current_app.config["SELF_ID"],
+            min_cell=current_app.config["FAIRNESS_MIN_CELL"],
+        )
     except roles.RoleError:
         abort(404)
 
@@ -43,6 +50,13 @@ def index():
     return render_template("fairness/index.html", roles=roles.list_roles(db(), include_closed=True))
 
 
+@bp.route("/method")
+@roles_required("admin")
+def method():
+    """Explain how every figure on the Fairness pages is computed (docs/fairness.md)."""
+    return render_template("fairness/method.html", page=method_page())
+
+
 @bp.route("/<int:role_id>")
 @roles_required("admin")
 def role(role_id: int):
@@ -53,7 +67,7 @@ def role(role_id: int):
         report=report,
         findings=monitoring.findings(report),
         form=BandCutForm(formdata=request.args),
-        characteristics=monitoring.CHARACTERISTICS,
+        characteristics=report.characteristics,
         decision_points=monitoring.DECISION_POINTS,
         scoring_point=monitoring.SCORING_POINT,
         incumbent_point=monitoring.INCUMBENT_POINT,

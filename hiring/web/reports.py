@@ -1,10 +1,11 @@
 """PDF report downloads: recruiters and admins both variants, managers their hires' plans only.
 
-A candidate's own development plan is sent from their data page (``candidate_rights``)
-through :func:`send_report`. Every download is audited; a report that cannot be produced
+A candidate's own feedback report is sent from their data page (``candidate_rights``)
+through :func:`send_feedback`. Every download is audited; a report that cannot be produced
 ends in a plain page that says why, never in a stack trace.
 """
 
+from collections.abc import Callable
 from io import BytesIO
 
 from flask import (
@@ -21,9 +22,9 @@ from flask import (
 
 from hiring.accounts import audit
 from hiring.reports import ReportError
-from hiring.reports.cache import cached_report
+from hiring.reports.cache import CachedReport, cached_feedback, cached_report
 from hiring.reports.candidate_reports import ReportUnavailable
-from hiring.reports.content import PAGE_SIZES, VARIANTS
+from hiring.reports.content import FEEDBACK, PAGE_SIZES, VARIANTS
 from hiring.web.access import roles_required
 from hiring.web.database import db
 from hiring.workspace import cohorts
@@ -60,19 +61,38 @@ def send_report(detail: CandidateDetail, variant: str, actor: str, filename: str
     ``detail`` must already be checked as the requester's to see; ``extra`` goes into the
     audit record.
     """
+    instance = current_app.config["INSTANCE_PATH"]
+
+    def fetch(page_size: str) -> CachedReport:
+        return cached_report(db(), instance, detail, variant, page_size=page_size)
+
+    return _send(fetch, detail.candidate["id"], variant, actor, filename, **extra)
+
+
+def send_feedback(candidate_id: int, filename: str):
+    """Send a candidate their own feedback report, audited; a plain page if it fails."""
+    instance = current_app.config["INSTANCE_PATH"]
+
+    def fetch(page_size: str) -> CachedReport:
+        return cached_feedback(db(), instance, candidate_id, page_size=page_size)
+
+    return _send(fetch, candidate_id, FEEDBACK, "candidate", filename, by="candidate")
+
+
+def _send(
+    fetch: Callable[[str], CachedReport], cid: int, variant: str, actor: str, filename: str, **extra
+):
     if current_app.config.get("PDF_UNAVAILABLE"):
         return _problem(current_app.config["PDF_UNAVAILABLE"], 503)
     page_size = str(current_app.config.get("REPORT_PAGE_SIZE") or "A4")
     if page_size not in PAGE_SIZES:
         return _problem(f"HIRING_REPORT_PAGE_SIZE must be A4 or Letter, not {page_size!r}.", 500)
-    instance = current_app.config["INSTANCE_PATH"]
     try:
-        report = cached_report(db(), instance, detail, variant, page_size=page_size)
+        report = fetch(page_size)
     except ReportUnavailable as error:
         return _problem(error.message, 404)
     except ReportError as error:
         return _problem(error.message, 500)
-    cid = detail.candidate["id"]
     audit.record(db(), actor, "report.downloaded", "candidate", cid, variant=variant, **extra)
     return send_file(
         BytesIO(report.pdf),

@@ -4,12 +4,14 @@ A questionnaire page form is a class made at run time with one ``RadioField`` pe
 (the CTFd pattern), so the YAML file alone decides what a candidate sees.
 """
 
+from functools import cache
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 
 from hiring.assessment.answers import answer_value
-from hiring.candidates.journey import PREFER_NOT, SELF_ID_FIELDS
+from hiring.candidates.self_identification import SelfIdQuestions
 
 FIELD_PREFIX = "a_"
 
@@ -107,25 +109,33 @@ def _build_page_form(questionnaire, page) -> type[QuestionPage]:
 class SelfIdForm(FlaskForm):
     """Voluntary self-identification; every question may be left at "Prefer not to say"."""
 
+    questions: SelfIdQuestions  # set on each class built by ``self_id_form_class``
     send = SubmitField("Send my assessment")
     skip = SubmitField("Skip these questions and send")
 
+    def self_id_fields(self) -> list:
+        """Return the question fields in the order they are asked."""
+        return [self[q.id] for q in self.questions.questions]
+
     def values(self) -> dict[str, str]:
-        """Return the answers by column name."""
-        return {name: self[name].data or PREFER_NOT for name in SELF_ID_FIELDS}
+        """Return the answers by characteristic."""
+        prefer_not = self.questions.prefer_not
+        return {q.id: self[q.id].data or prefer_not for q in self.questions.questions}
 
 
-for _name, (_label, _choices) in SELF_ID_FIELDS.items():
-    setattr(
-        SelfIdForm,
-        _name,
-        RadioField(
-            _label,
-            choices=[SelectChoice(c) for c in _choices],
-            default=PREFER_NOT,
+@cache
+def self_id_form_class(questions: SelfIdQuestions) -> type[SelfIdForm]:
+    """Return the form asking the deployment's self-identification questions (built once)."""
+    fields = {
+        q.id: RadioField(
+            q.question,
+            choices=[SelectChoice(c) for c in questions.choices(q.id)],
+            default=questions.prefer_not,
             validators=[Optional()],
-        ),
-    )
+        )
+        for q in questions.questions
+    }
+    return type("SelfIdForm", (SelfIdForm,), {"questions": questions, **fields})
 
 
 class SubmitForm(FlaskForm):

@@ -47,3 +47,7 @@ class EraseForm(FlaskForm):
         "I understand that everything about this candidate is deleted and cannot be restored.",
         validators=[InputRequired(message="Tick the box to confirm.")],
     )
+    redact_mentions = BooleanField(
+        "Also replace their name and e-mail in the notes on other candidates listed above "
+        "with “[erased candidate]”."
+    )
