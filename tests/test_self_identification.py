@@ -8,7 +8,7 @@ from io import BytesIO
 import pytest
 from candidate_records import insert_candidate
 from candidate_support import Walker, answers_for, invite, make_role, questionnaire_of
-from conftest import AuthActions
+from tests.conftest import AuthActions
 from pypdf import PdfReader
 
 from hiring import create_app
