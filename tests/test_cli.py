@@ -1,3 +1,4 @@
+import socket
 import sqlite3
 
 import pytest
@@ -56,10 +57,10 @@ def test_duplicate_user_is_refused(run):
     assert result.exit_code == 2 and "already exists" in result.output
 
 
-def test_demo_builds_a_usable_instance_twice(tmp_path):
+def test_demo_builds_a_usable_instance_twice_with_reset(tmp_path):
     folder = tmp_path / "demo"
-    for _ in range(2):
-        result = CliRunner().invoke(cli, ["demo", "--folder", str(folder), "--no-serve"])
+    for extra in ([], ["--reset"]):
+        result = CliRunner().invoke(cli, ["demo", "--folder", str(folder), "--no-serve", *extra])
         close_all()
         assert result.exit_code == 0, result.output
     assert "synthetic" in result.output
@@ -92,11 +93,14 @@ def test_demo_links_match_the_served_port_and_no_email_is_sent(tmp_path, monkeyp
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(app=app, **kw))
     monkeypatch.setenv("HIRING_SMTP_HOST", "mail.example.invalid")
     folder = tmp_path / "demo"
-    result = CliRunner().invoke(cli, ["demo", "--folder", str(folder), "--port", "8123"])
+    with socket.socket() as probe:  # a port nothing listens on, so the demo's check passes
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = CliRunner().invoke(cli, ["demo", "--folder", str(folder), "--port", str(port)])
     close_all()
     assert result.exit_code == 0, result.output
-    assert served["port"] == 8123 and served["host"] == "127.0.0.1"
+    assert served["port"] == port and served["host"] == "127.0.0.1"
     assert served["app"].config["SMTP_HOST"] == ""  # synthetic addresses are never mailed
-    assert "http://127.0.0.1:8123/a/" in result.output
-    assert "Open http://127.0.0.1:8123/ " in result.output
+    assert f"http://127.0.0.1:{port}/a/" in result.output
+    assert f"Open http://127.0.0.1:{port}/ " in result.output
     assert ":8000" not in result.output

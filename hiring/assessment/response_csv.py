@@ -11,6 +11,7 @@ import numpy as np
 
 from hiring.assessment.questionnaire import Questionnaire
 from hiring.assessment.scoring import ResponseError
+from hiring.store.plurals import plural
 
 MAX_PROBLEMS = 50  # list this many problems, then say how many more there are
 
@@ -82,7 +83,9 @@ def read_responses_csv(
     for number, row in enumerate(rows[1:], start=2):
         where = f"{path.name} row {number}"
         if len(row) != len(header):
-            problems.append(f"{where}: has {len(row)} cells, the header has {len(header)}")
+            problems.append(
+                f"{where}: has {plural(len(row), 'cell')}, the header has {len(header)}"
+            )
             row = (row + [""] * len(header))[: len(header)]
         ident = row[position[id_column]].strip()
         if not ident:

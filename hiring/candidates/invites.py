@@ -27,6 +27,7 @@ from hiring.candidates.records import (
 )
 from hiring.roles.services import RoleError, get_role_by_slug
 from hiring.store.db import write_transaction
+from hiring.store.plurals import plural
 
 MAX_CSV_ROWS = 5000
 MAX_NAME = 120
@@ -222,7 +223,7 @@ def parse_invite_csv(
         if not any(v.strip() for v in values):
             continue
         if len(rows) + len(problems) >= max_rows:
-            raise CandidateError(f"A file may hold at most {max_rows} candidates.")
+            raise CandidateError(f"A file may hold at most {plural(max_rows, 'candidate')}.")
         record = dict(zip(header, (v.strip() for v in values), strict=False))
         role = (record.get("role") or default_role).strip().lower()
         row = InviteRow(

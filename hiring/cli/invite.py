@@ -9,6 +9,7 @@ from hiring.candidates import invites
 from hiring.candidates.mail import deliver_invites
 from hiring.errors import HiringError
 from hiring.store.db import get_db
+from hiring.store.plurals import plural
 
 
 def _print_links(app: Flask, made: list[invites.Invite], base_url: str | None) -> None:
@@ -84,6 +85,9 @@ def invite(
     _print_links(app, batch.invited, base_url)
     for problem in batch.problems:
         click.echo(problem, err=True)
-    click.echo(f"Invited {len(batch.invited)}; {len(batch.problems)} rows with problems.", err=True)
+    click.echo(
+        f"Invited {len(batch.invited)}; {plural(len(batch.problems), 'row')} with problems.",
+        err=True,
+    )
     if batch.problems:
         ctx.exit(1)

@@ -92,7 +92,7 @@ def report_key(report: CandidateReport) -> str:
 
 def write_atomic(path: Path, body: bytes) -> None:
     """Write ``body`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # mkstemp files are 0600
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as handle:

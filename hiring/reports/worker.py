@@ -6,6 +6,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from hiring.reports.errors import ReportError
+from hiring.store.plurals import plural
 
 START_TIMEOUT = 120.0
 
@@ -53,7 +54,8 @@ class RenderWorker:
             if not conn.poll(timeout):
                 self._stop()
                 raise ReportError(
-                    f"The report took longer than {timeout:g} seconds to render and was stopped. "
+                    f"The report took longer than {plural(float(timeout), 'second')} to render "
+                    "and was stopped. "
                     "Try again; if it keeps happening, shorten the notes on this candidate."
                 )
             status, payload = self._receive(conn)

@@ -1,1 +1,1 @@
-"""The store: settings, the SQLite connection, schema migrations and instance paths."""
+"""The store: settings, the SQLite connection, schema migrations, the instance folder, plurals."""

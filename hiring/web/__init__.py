@@ -3,6 +3,7 @@
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from hiring.store.plurals import noun, plural
 from hiring.web import access, errors, headers
 
 csrf = CSRFProtect()
@@ -13,6 +14,7 @@ def init_app(app: Flask) -> None:
     from hiring.web.auth import bp as auth_bp
     from hiring.web.home import bp as home_bp
 
+    app.jinja_env.filters.update(plural=plural, noun=noun)
     csrf.init_app(app)
     access.init_app(app)
     headers.init_app(app)

@@ -6,6 +6,7 @@ from hiring.candidates import invites
 from hiring.candidates.mail import deliver_invites, smtp_configured
 from hiring.candidates.records import CandidateError
 from hiring.roles import services as roles
+from hiring.store.plurals import plural
 from hiring.web.access import roles_required
 from hiring.web.database import db
 from hiring.web.forms.invite import InviteForm, ReissueForm, UploadForm
@@ -93,7 +94,7 @@ def upload():
         except CandidateError as error:
             form.file.errors = [error.message]
         else:
-            return _sent(batch, f"{len(batch.invited)} candidates invited")
+            return _sent(batch, f"{plural(len(batch.invited), 'candidate')} invited")
     return render_template("invite/upload.html", form=form, max_rows=invites.MAX_CSV_ROWS)
 
 

@@ -27,6 +27,7 @@ from hiring.modeling.calibration_chart import calibration_chart, importance_char
 from hiring.modeling.incumbents import Criterion, IncumbentFileError
 from hiring.modeling.validity import validity_view
 from hiring.roles import services as roles
+from hiring.store.plurals import plural
 from hiring.web.access import roles_required
 from hiring.web.database import db
 from hiring.web.forms.calibration import CalibrateForm, IncumbentUploadForm, SuspendForm
@@ -145,7 +146,8 @@ def upload(role_id: int):
     for notice in result.notices:
         flash(notice, "info")
     flash(
-        f"Imported {result.n} incumbents ({result.n_positive} high performers: "
+        f"Imported {plural(result.n, 'incumbent')} "
+        f"({plural(result.n_positive, 'high performer')}: "
         f"{result.criterion}); the {result.replaced} stored before were replaced.",
         "success",
     )
@@ -228,7 +230,7 @@ def rescore(role_id: int):
             db(), current_app.instance_path, role_id, actor=g.user.username
         ),
         lambda r: (
-            f"Re-scored {r.n} candidates with "
+            f"Re-scored {plural(r.n, 'candidate')} with "
             f"{r.label or 'the hiring profile alone (no active model)'}."
         ),
     )
