@@ -89,6 +89,7 @@ def cli(ctx: click.Context, instance: Path | None) -> None:
 from hiring.cli import (  # noqa: E402  # noqa: E402
     admin,
     calibration,
+    candidates,
     fairness,
     invite,
     questionnaire,
@@ -106,6 +107,7 @@ for command in (
     users.users,
     demo,
     roles.roles_group,
+    candidates.candidates_group,
     invite.invite,
     fairness.fairness_group,
     rights.purge,
