@@ -8,6 +8,7 @@ the candidate's pages and the command line, and every text is scanned for "1 <pl
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -228,3 +229,35 @@ def test_the_command_line_never_says_1_with_a_plural(one_of_everything, tmp_path
         if found:
             problems[" ".join(command)] = found
     assert problems == {}
+
+
+ROOT = Path(__file__).resolve().parents[1]
+COUNT_NOUNS = (
+    "people|candidates|decisions|problems|rows|items|incumbents|hires|reports|days|files|"
+    "answers|questions|pages|models|versions|accounts|users|roles|groups|scales|flags|checks|"
+    "seconds|hours|notes|links|errors|applicants|scenarios|events|records|columns|lines|steps|"
+    "respondents|cells|options|labels|points|features|migrations|performers|others|situations|"
+    "statements|competencies|results|minutes|characters|weeks|months|years"
+)
+PY_COUNT = re.compile(r"\{([^{}]*)\}\s+(?:" + COUNT_NOUNS + r")\b")
+TEMPLATE_COUNT = re.compile(r"\{\{([^{}]*)\}\}\s*(?:</?\w+[^>]*>\s*)*(?:" + COUNT_NOUNS + r")\b")
+# Numbers that are never 1: constants and limits, the top of a range ("10-15 minutes"), the
+# 30/60/90-day phases; and placeholders that are words, not numbers ("fit reports").
+NEVER_ONE = re.compile(
+    r"^\s*(?:[A-Z_]+(?::[^}]*)?|variant|run:\.0f|:g|phase|m\.module\.phase|q\.minutes\[1\]|"
+    r"questionnaire\.minutes\[1\]|len\(questionnaire\.pages\)|\"\{:,\}\"\.format\(max_rows\))\s*$"
+)
+
+
+def test_no_source_prints_a_number_before_a_plural_noun_without_the_helper():
+    found = []
+    for path in [
+        *sorted((ROOT / "hiring").rglob("*.py")),
+        *sorted((ROOT / "templates").rglob("*.html")),
+    ]:
+        pattern = TEMPLATE_COUNT if path.suffix == ".html" else PY_COUNT
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for match in pattern.finditer(line):
+                if not NEVER_ONE.match(match.group(1)):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {match.group(0)}")
+    assert found == [], "use plural() or |plural for these:\n" + "\n".join(found)
