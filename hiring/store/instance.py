@@ -108,7 +108,11 @@ def prepare_instance(folder: Path) -> None:
 def loose_paths(folder: Path) -> list[Path]:
     """List the instance folder and everything in it that other local users can read or enter."""
     found = []
-    for path in [folder, *sorted(folder.rglob("*"))]:
+    try:
+        inside = sorted(folder.rglob("*"))
+    except OSError:  # a folder removed or unreadable while we looked: judge what was seen
+        inside = []
+    for path in [folder, *inside]:
         try:
             mode = path.lstat().st_mode
         except OSError:  # removed while we looked
@@ -128,7 +132,8 @@ def permission_warning(folder: Path) -> str | None:
     mode = stat.S_IMODE(first.lstat().st_mode)
     count = len(loose)
     others = f" and {count - 1} more" if count > 1 else ""
+    fix = f"chmod -R go-rwx {shlex.quote(str(folder))}"
     return (
         f"Warning: {shown} (mode {mode:04o}){others} in the instance folder {folder} can be "
-        f"read by other local users; make them owner-only with: chmod -R go-rwx {shlex.quote(str(folder))}"
+        f"read by other local users; make them owner-only with: {fix}"
     )
