@@ -1,5 +1,6 @@
 """Frontline Fit: hiring assessment and candidate profiling for service teams."""
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -7,6 +8,7 @@ from flask import Flask
 
 from hiring.candidates.self_identification import load_self_id
 from hiring.store import config as settings
+from hiring.store.instance import permission_warning, prepare_instance, private_file
 from hiring.store.paths import data_dir, static_dir
 
 
@@ -24,9 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(values)
     app.config["INSTANCE_PATH"] = str(instance)
-    instance.mkdir(parents=True, exist_ok=True)
-    if not app.config.get("DATABASE"):
-        app.config["DATABASE"] = str(instance / "hiring.sqlite3")
+    _prepare_storage(app, instance)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.instance_secret_key(instance)
     if not app.config.get("SELF_ID"):  # a test may hand over ready-made questions
@@ -51,6 +51,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     warn_if_pango_missing(app)
     _trust_proxies(app)
     return app
+
+
+def _prepare_storage(app: Flask, instance: Path) -> None:
+    """Check the instance can be written, warn when it is readable by others, and create the
+    database file owner-only (SQLite gives its -wal and -shm files the same mode)."""
+    prepare_instance(instance)
+    warning = permission_warning(instance)
+    if warning:
+        logging.getLogger("hiring").warning(warning)
+    if not app.config.get("DATABASE"):
+        app.config["DATABASE"] = str(instance / "hiring.sqlite3")
+    database = Path(app.config["DATABASE"]).resolve()
+    if database.parent != instance:
+        prepare_instance(database.parent)
+    private_file(database)
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -129,7 +129,7 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                 self.reply("354 End data with <CR><LF>.<CR><LF>")
                 lines = []
                 while (line := self.rfile.readline()) not in (b".\r\n", b""):
-                    lines.append(line.decode())
+                    lines.append(line.decode()[1:] if line.startswith(b"..") else line.decode())
                 envelope["data"] = "".join(lines)
                 state.messages.append(envelope)
                 self.reply("250 OK queued")

@@ -54,7 +54,9 @@ def test_a_bad_file_lists_every_problem_and_exits_2(run, role, tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_calibrate_prints_the_out_of_fold_metrics_and_does_not_activate(run, role, incumbents):
+def test_calibrate_prints_the_out_of_fold_metrics_and_does_not_activate(
+    run, role, incumbents, tmp_path
+):
     _imported(run, role, incumbents)
     result = run("calibrate", "--role", role, "--repeats", "1")
     assert result.exit_code == 0, result.output
@@ -70,7 +72,8 @@ def test_calibrate_prints_the_out_of_fold_metrics_and_does_not_activate(run, rol
     ):
         assert label in out
     assert "none of these numbers is in-sample" in out
-    assert "Not active yet. Activate with: hiring models activate 1" in out
+    here = tmp_path / "inst"
+    assert f"Not active yet. Activate with: hiring --instance {here} models activate 1" in out
     assert "1  new" in run("models", "list", "--role", role).output
 
 

@@ -8,11 +8,11 @@ from click.testing import CliRunner
 
 from hiring import create_app
 from hiring.candidates.erasure import (
-    PURGE_RULES,
     ErasureError,
     due_for_purge,
     purge,
     purge_audit_log,
+    rule_text,
 )
 from hiring.cli import cli
 from hiring.store.db import close_all, get_db
@@ -110,7 +110,7 @@ def test_cli_purge_dry_run_then_purge(cli_instance):
     done = run("purge")
     assert done.exit_code == 0, done.output
     assert f"erased candidate {old} " in done.output
-    assert "Erased 1 candidates past the 365-day retention period." in done.output
+    assert "Erased 1 candidate past the 365-day retention period." in done.output
     again = run("purge", "--days", "1")
     assert f"erased candidate {new} " in again.output
 
@@ -185,8 +185,8 @@ def test_purge_says_which_rule_each_erasure_fell_under(app, db, rules_pool):
     erased = purge(db, app.config["INSTANCE_PATH"], NOW, 365)
     rules = {e.candidate_id: e.rule for e in erased}
     for candidate_id, rule in rules_pool["due"].values():
-        assert rules[candidate_id] == PURGE_RULES[rule].format(days=365)
-        assert PURGE_RULES[rule].format(days=365) in next(
+        assert rules[candidate_id] == rule_text(rule, 365)
+        assert rule_text(rule, 365) in next(
             e.describe() for e in erased if e.candidate_id == candidate_id
         )
     left = {row["id"] for row in db["candidates"].rows}

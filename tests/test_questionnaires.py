@@ -170,7 +170,7 @@ BROKEN = [
     (_set("pages.1.items", ["im1", "b3", "im2"]), "items.a3: is on no page"),
     (_set("pages.0.instructions", ""), "pages.p1.instructions: is required"),
     (_set("sjt.0.competencies", ["calm", "kindness"]), "sjt.s1.competencies: unknown competency"),
-    (_set("sjt.0.options", [{"id": "a", "text": "x", "effectiveness": 1}]), "has 1 options"),
+    (_set("sjt.0.options", [{"id": "a", "text": "x", "effectiveness": 1}]), "has 1 option;"),
     (_set("sjt.1.options.1.effectiveness", 2), None),  # options 2, 2, 1 still discriminate
     (_set("sjt.0.options.2.id", "a"), "sjt.s1.options.a: duplicate id 'a'"),
     (_set("synonym_pairs", [["a1", "a2"]]), "synonym_pairs[0]: both items must belong to the same"),

@@ -140,7 +140,7 @@ def test_a_weak_scale_and_too_few_respondents_are_warned_about():
     report = reliability_report(q, noise)
     assert any(w.startswith("alpha: alpha ") and "is under 0.70" in w for w in report.warnings)
     tiny_report = reliability_report(q, noise[:1])
-    assert "alpha: alpha could not be computed (3 items, 1 complete cases)" in tiny_report.warnings
+    assert "alpha: alpha could not be computed (3 items, 1 complete case)" in tiny_report.warnings
 
 
 def test_the_report_is_json_ready():

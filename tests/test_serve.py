@@ -56,3 +56,28 @@ def test_hiring_demo_serves_the_sign_in_page(tmp_path):
         output, _ = process.communicate(timeout=20)
     assert f"http://127.0.0.1:{port}/" in output
     assert "admin" in output
+
+
+def hiring_command(*args, **kwargs) -> subprocess.CompletedProcess:
+    """Run ``python -m hiring ARGS`` as a user would, capturing what it prints."""
+    return subprocess.run(
+        [sys.executable, "-m", "hiring", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kwargs,
+    )
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line_before_opening_the_instance(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = hiring_command("--instance", str(tmp_path / "inst"), "serve", "--port", str(port))
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"Error: Cannot listen on 127.0.0.1:{port}: it is already in use, perhaps by another "
+        "`hiring serve` or `hiring demo`. Stop what uses it or choose another --port."
+    )
+    assert not (tmp_path / "inst").exists()

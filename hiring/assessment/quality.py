@@ -13,6 +13,7 @@ import numpy as np
 from scipy.stats import chi2
 
 from hiring.assessment.questionnaire import Questionnaire
+from hiring.store.plurals import plural
 
 LONGEST_RUN_LIMIT = 10  # flag this many identical Likert answers in a row, or more
 SECONDS_PER_ITEM_MIN = 2.0  # flag a page answered faster than this many seconds per item
@@ -174,7 +175,9 @@ def quality_flags(
         )
     fast = too_fast_pages(timings)
     if fast:
-        pages = ", ".join(f"{t.page_id} ({t.seconds:.0f} s for {t.n_items} items)" for t in fast)
+        pages = ", ".join(
+            f"{t.page_id} ({t.seconds:.0f} s for {plural(t.n_items, 'item')})" for t in fast
+        )
         flags.append(
             QualityFlag(
                 "too_fast",
@@ -187,8 +190,8 @@ def quality_flags(
         flags.append(
             QualityFlag(
                 "attention",
-                "Missed an attention check",
-                f"{failed:.0f} attention check(s) answered in an unexpected way.",
+                "Missed an attention check" if failed == 1 else "Missed attention checks",
+                f"{plural(int(failed), 'attention check')} answered in an unexpected way.",
             )
         )
     share = indices.impression_share[row]
@@ -233,6 +236,6 @@ def _outlier_flag(indices: QualityIndices, row: int) -> list[QualityFlag]:
             "outlier",
             "Unusual pattern of scores",
             f"The scale scores are further from the norm group than {OUTLIER_QUANTILE:.0%} of "
-            f"typical profiles (Mahalanobis D² {d2:.1f} on {df} scales, limit {limit:.1f}; {basis}).",
+            f"typical profiles (Mahalanobis D² {d2:.1f} on {plural(df, 'scale')}, limit {limit:.1f}; {basis}).",
         )
     ]

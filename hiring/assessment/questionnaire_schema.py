@@ -20,6 +20,7 @@ from hiring.assessment.questionnaire import (
     SJTItem,
     SJTOption,
 )
+from hiring.store.plurals import plural
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 DEFAULT_PROMPT = "What would you most likely do?"
@@ -135,7 +136,10 @@ def _response_scale(p: _Problems, raw: Any) -> ResponseScale:
         p.add("response_scale.labels", "must be a list of non-empty texts, one per point")
         labels = []
     elif points and len(labels) != points:
-        p.add("response_scale.labels", f"has {len(labels)} labels for {points} points")
+        p.add(
+            "response_scale.labels",
+            f"has {plural(len(labels), 'label')} for {plural(points, 'point')}",
+        )
     return ResponseScale(points=points, labels=tuple(str(x).strip() for x in labels))
 
 
@@ -198,7 +202,10 @@ def _sjt_item(p: _Problems, body: dict, path: str, key: tuple[int, int]) -> SJTI
     raws = p.sequence(body, "options", f"{path}.")
     low, high = SJT_OPTIONS
     if raws and not low <= len(raws) <= high:
-        p.add(f"{path}.options", f"has {len(raws)} options; a scenario needs {low} to {high}")
+        p.add(
+            f"{path}.options",
+            f"has {plural(len(raws), 'option')}; a scenario needs {low} to {high}",
+        )
     seen: dict[str, str] = {}
     for index, raw in enumerate(raws):
         where = _where(f"{path}.options", index, raw)
@@ -370,7 +377,7 @@ def _resolve_scales(p: _Problems, rows: list, items: list[LikertItem]) -> list[S
         ident = body.get("id", "")
         count = counts[ident] if isinstance(ident, str) else 0
         if count < 2:
-            p.add(path, f"has {count} items; a scale needs at least 2")
+            p.add(path, f"has {plural(count, 'item')}; a scale needs at least 2")
         minimum = body.get("min_answered", max(1, math.ceil(2 * count / 3)))
         minimum = p.integer(minimum, f"{path}.min_answered", 1, max(count, 1)) or 1
         scales.append(

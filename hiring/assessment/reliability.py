@@ -10,6 +10,7 @@ from scipy.stats import f as f_distribution
 
 from hiring.assessment.questionnaire import Questionnaire
 from hiring.assessment.scoring import keyed_trait_items, sjt_item_scores, trait_item_ids
+from hiring.store.plurals import plural
 
 ALPHA_WARNING = 0.70  # warn for a trait scale whose alpha is under this
 CONFIDENCE = 0.95
@@ -200,6 +201,7 @@ def reliability_warnings(report: ReliabilityReport) -> list[str]:
             warnings.append(f"{rel.id}: alpha {rel.alpha:.2f} is under {ALPHA_WARNING:.2f}")
         if rel.alpha is None:
             warnings.append(
-                f"{rel.id}: alpha could not be computed ({rel.k} items, {rel.n} complete cases)"
+                f"{rel.id}: alpha could not be computed "
+                f"({plural(rel.k, 'item')}, {plural(rel.n, 'complete case')})"
             )
     return warnings

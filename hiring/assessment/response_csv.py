@@ -12,6 +12,7 @@ from hiring.assessment.answers import answer_problem
 from hiring.assessment.questionnaire import Questionnaire
 from hiring.assessment.scoring import ResponseError
 from hiring.store.csv_input import parse_csv
+from hiring.store.plurals import plural
 from hiring.store.text_input import InputFileError, read_text_file
 
 MAX_PROBLEMS = 50  # list this many problems, then say how many more there are
@@ -87,7 +88,9 @@ def read_responses_csv(
     for k, row in enumerate(table.rows):
         where = f"{path.name} row {row.number}"
         if row.fields != len(header):
-            problems.append(f"{where}: has {row.fields} cells, the header has {len(header)}")
+            problems.append(
+                f"{where}: has {plural(row.fields, 'cell')}, the header has {len(header)}"
+            )
         ident = row.cells[position[id_column]].strip()
         if not ident:
             problems.append(f"{where}, column {id_column}: is empty")

@@ -22,6 +22,7 @@ from hiring.assessment.quality import (
 )
 from hiring.assessment.questionnaire import Questionnaire
 from hiring.errors import HiringError
+from hiring.store.plurals import plural
 
 __all__ = [
     "CandidateScores",
@@ -326,7 +327,7 @@ def _matrix(q: Questionnaire, responses: Any) -> np.ndarray:
     if responses.ndim != 2 or responses.shape[1] != len(q.item_ids):
         raise ResponseError(
             [
-                f"responses must have {len(q.item_ids)} columns (one per item of {q.label}), "
+                f"responses must have {plural(len(q.item_ids), 'column')} (one per item of {q.label}), "
                 f"got shape {responses.shape}"
             ]
         )

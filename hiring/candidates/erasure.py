@@ -24,6 +24,7 @@ from hiring.roles.pipeline import FINAL_STATUSES, OPEN_STATUSES, STATUSES
 from hiring.store import files as files_store
 from hiring.store.db import write_transaction
 from hiring.store.migrations import AUDIT_KEEP_DAYS, AUDIT_REDACTION
+from hiring.store.plurals import plural
 
 log = logging.getLogger("hiring")
 
@@ -45,12 +46,17 @@ WAL_BUSY = (
 )
 # Statuses of candidates who submitted but have no final decision yet.
 UNDECIDED_STATUSES = tuple(s for s in STATUSES if s not in OPEN_STATUSES + FINAL_STATUSES)
-# Why a candidate is due for the retention purge; "{days}" is the retention period.
+# Why a candidate is due for the retention purge; "{days}" is the retention period, in days.
 PURGE_RULES = {
-    "decided": "final decision more than {days} days ago",
-    "link_expired": "never finished; invite link expired more than {days} days ago",
-    "role_closed": "finished but undecided; role closed more than {days} days ago",
+    "decided": "final decision more than {days} ago",
+    "link_expired": "never finished; invite link expired more than {days} ago",
+    "role_closed": "finished but undecided; role closed more than {days} ago",
 }
+
+
+def rule_text(rule: str, retention_days: int) -> str:
+    """Say a purge rule in words, with its retention period: "... more than 30 days ago"."""
+    return PURGE_RULES[rule].format(days=plural(retention_days, "day"))
 
 
 class ErasureError(CandidateError):
@@ -82,7 +88,8 @@ class Erasure:
             f"candidate {self.candidate_id} (role {self.role_id}, {self.status}"
             f"{', decided ' + self.decided_at[:10] if self.decided_at else ''}"
             f"{'; ' + self.rule if self.rule else ''}): "
-            f"{rows} rows, {self.files} report files, {self.audit_rows_redacted} audit details redacted"
+            f"{plural(rows, 'row')}, {plural(self.files, 'report file')}, "
+            f"{plural(self.audit_rows_redacted, 'audit detail')} redacted"
         )
         if self.mentions_redacted:
             line += f"; their name or e-mail removed from {notes(self.mentions_redacted)} on other candidates"
@@ -443,8 +450,8 @@ def purge(db: Database, instance: str | Path, now: datetime, retention_days: int
     """Erase every candidate :func:`due_for_purge` lists; each erasure names its rule."""
     due = due_for_purge(db, now, retention_days)
     done: list[Erasure] = []
-    for rule, template in PURGE_RULES.items():
-        text = template.format(days=retention_days)
+    for rule in PURGE_RULES:
+        text = rule_text(rule, retention_days)
         ids = [row["id"] for row in due if row["rule"] == rule]
         for start in range(0, len(ids), PURGE_BATCH):  # short transactions: the app keeps working
             batch = erase_candidates(

@@ -26,6 +26,7 @@ from hiring.candidates.records import (
 from hiring.roles.services import RoleError, get_role_by_slug
 from hiring.store.csv_input import parse_csv
 from hiring.store.db import write_transaction
+from hiring.store.plurals import plural
 from hiring.store.text_input import InputFileError
 
 MAX_CSV_ROWS = 5000
@@ -226,9 +227,11 @@ def parse_invite_csv(
     for line in table.rows:
         number = line.number
         if len(rows) + len(problems) >= max_rows:
-            raise CandidateError(f"A file may hold at most {max_rows} candidates.")
+            raise CandidateError(f"A file may hold at most {plural(max_rows, 'candidate')}.")
         if line.too_long:
-            problems.append(f"row {number}: has {line.fields} fields, the header has {len(header)}")
+            problems.append(
+                f"row {number}: has {plural(line.fields, 'field')}, the header has {len(header)}"
+            )
             continue
         record = dict(zip(header, (v.strip() for v in line.cells), strict=True))
         role = (record.get("role") or default_role).strip().lower()

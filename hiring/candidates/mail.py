@@ -10,12 +10,13 @@ import ssl
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from hiring.candidates.invites import Invite
 from hiring.candidates.links import NO_BASE_URL
-from hiring.candidates.records import ACCOMMODATION_DEFAULT
+from hiring.candidates.records import ACCOMMODATION_EMAIL
 
 TIMEOUT_SECONDS = 15
 log = logging.getLogger("hiring")
@@ -26,24 +27,52 @@ def smtp_configured(config: Mapping) -> bool:
     return bool(config.get("SMTP_HOST"))
 
 
+def _sender_domain(sender: str) -> str:
+    """Return the domain of the sender address, for the Message-ID (RFC 5322 section 3.6.4)."""
+    domain = parseaddr(sender)[1].rpartition("@")[2].strip().lower()
+    return domain or "localhost"
+
+
+def _expiry_words(expires_at: str) -> str:
+    """Say when a link expires as a reader would write it: "15 January 2030, 10:00 UTC"."""
+    try:
+        moment = datetime.fromisoformat(expires_at).astimezone(UTC)
+    except ValueError:
+        return expires_at[:10]
+    return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+
+
 def invite_message(
     config: Mapping, *, name: str, email: str, role_title: str, link: str, expires_at: str
 ) -> EmailMessage:
-    """Build the plain-text invitation for one candidate."""
+    """Build the plain-text invitation for one candidate, with every header mail servers expect.
+
+    From, To, Subject, Date and a Message-ID on the sender's domain (RFC 5322), MIME-Version
+    and a UTF-8 text/plain body (set by ``set_content``), and ``Auto-Submitted`` (RFC 3834) so
+    that out-of-office robots do not answer it; people can still reply.
+    """
+    sender = config.get("SMTP_FROM") or "hiring@localhost"
     message = EmailMessage()
-    message["From"] = config.get("SMTP_FROM") or "hiring@localhost"
+    message["From"] = sender
     message["To"] = formataddr((name, email))
-    message["Subject"] = f"Your assessment for {role_title}"
-    message["Message-ID"] = make_msgid(domain="frontline-fit")
+    message["Subject"] = f"Your assessment for the {role_title} role"
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    message["Message-ID"] = make_msgid(domain=_sender_domain(sender))
+    message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = "en"
+    accommodation = config.get("ACCOMMODATION_CONTACT") or ACCOMMODATION_EMAIL
     message.set_content(
         f"Hello {name},\n\n"
-        f"Thank you for applying for {role_title}. The next step is a short online "
+        f"Thank you for applying for the {role_title} role. The next step is a short online "
         "assessment about how you like to work and how you would handle some everyday "
         "service situations. It works on a phone or a computer, and your answers are saved "
-        "as you go, so you can stop and come back with the same link.\n\n"
+        "as you go, so you can stop and come back later with the same link.\n\n"
         f"Start here (this link is personal, please do not share it):\n{link}\n\n"
-        f"The link works until {expires_at[:10]}.\n\n"
-        f"{config.get('ACCOMMODATION_CONTACT') or ACCOMMODATION_DEFAULT}\n"
+        f"The link works until {_expiry_words(expires_at)}.\n\n"
+        f"{accommodation}\n\n"
+        "Kind regards,\nThe hiring team\n\n"
+        f"You received this e-mail because you applied for the {role_title} role. "
+        "If you did not apply, you can ignore it: nothing happens unless the link is opened.\n"
     )
     return message
 

@@ -10,7 +10,13 @@ from sqlite_utils import Database
 from hiring.errors import HiringError
 from hiring.roles.pipeline import OPEN_STATUSES
 
-ACCOMMODATION_DEFAULT = "Reply to your invitation e-mail to ask for extra time or another format."
+# How to ask for extra time or another format, unless HIRING_ACCOMMODATION_CONTACT says how:
+# on the assessment's pages, and inside the invitation e-mail itself.
+ACCOMMODATION_PAGE = "Reply to your invitation e-mail to ask for extra time or another format."
+ACCOMMODATION_EMAIL = (
+    "If you need extra time or the assessment in another format, reply to this e-mail and "
+    "tell us what would help."
+)
 
 
 class CandidateError(HiringError):

@@ -1,5 +1,6 @@
 """The ``hiring`` command: a thin click skin over the use cases."""
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from flask import Flask
 
 from hiring import create_app
 from hiring.errors import HiringError
+from hiring.store import config as settings
 
 
 class HiringGroup(click.Group):
@@ -17,8 +19,17 @@ class HiringGroup(click.Group):
         try:
             return super().invoke(ctx)
         except HiringError as error:
-            click.echo(f"Error: {error.message}", err=True)
+            click.echo(f"Error: {_runnable_anywhere(ctx, error.message)}", err=True)
             sys.exit(2)
+
+
+def _runnable_anywhere(ctx: click.Context, message: str) -> str:
+    """Add the instance to the commands a message names (`hiring roles list`), once it is known."""
+    app = (ctx.obj or {}).get("app")
+    if app is None or "`hiring " not in message:
+        return message
+    where = shlex.quote(str(app.config["INSTANCE_PATH"]))
+    return message.replace("`hiring ", f"`hiring --instance {where} ")
 
 
 def app_overrides(ctx: click.Context) -> dict:
@@ -27,14 +38,41 @@ def app_overrides(ctx: click.Context) -> dict:
     return {"INSTANCE_PATH": instance} if instance else {}
 
 
-def make_app(ctx: click.Context) -> Flask:
-    """Build the app for the instance chosen on the command line (or by the environment)."""
+def make_app(ctx: click.Context, *, create: bool = False) -> Flask:
+    """Build the app for the instance chosen on the command line (or by the environment).
+
+    Without ``--instance`` or ``HIRING_INSTANCE``, only ``create`` (``hiring init``) may make a
+    new instance in ``./instance``: any other command run from the wrong folder would otherwise
+    quietly start a second, empty instance there.
+    """
     root = ctx.find_root()
     if root.obj is None:
         root.obj = {}
     if "app" not in root.obj:
-        root.obj["app"] = create_app(app_overrides(ctx))
+        overrides = app_overrides(ctx)
+        if not overrides and not create:
+            _refuse_new_default_instance()
+        root.obj["app"] = create_app(overrides)
     return root.obj["app"]
+
+
+def _refuse_new_default_instance() -> None:
+    values = settings.from_environment()
+    database = Path(
+        str(values["DATABASE"] or Path(str(values["INSTANCE_PATH"])) / "hiring.sqlite3")
+    )
+    if not database.exists():
+        folder = Path(str(values["INSTANCE_PATH"])).resolve()
+        raise HiringError(
+            f"No instance in {folder}. Pass --instance PATH (or set HIRING_INSTANCE) to use "
+            f"yours, or create one here with: hiring --instance {shlex.quote(str(folder))} init"
+        )
+
+
+def command_hint(ctx: click.Context, arguments: str) -> str:
+    """Return ``hiring --instance PATH arguments``, a command that works from any folder."""
+    folder = make_app(ctx).config["INSTANCE_PATH"]
+    return f"hiring --instance {shlex.quote(str(folder))} {arguments}"
 
 
 @click.group(cls=HiringGroup)
@@ -55,6 +93,7 @@ def cli(ctx: click.Context, instance: Path | None) -> None:
 from hiring.cli import (  # noqa: E402
     admin,
     calibration,
+    candidates,
     fairness,
     instance,
     invite,
@@ -75,6 +114,7 @@ for command in (
     users.users,
     demo,
     roles.roles_group,
+    candidates.candidates_group,
     invite.invite,
     fairness.fairness_group,
     rights.purge,

@@ -12,6 +12,7 @@ from hiring.modeling.incumbents import RULES, Criterion, IncumbentFileError
 from hiring.modeling.model import METHODS, ValidationReport
 from hiring.roles.services import get_role, get_role_by_slug
 from hiring.store.db import get_db
+from hiring.store.plurals import plural
 from hiring.store.text_input import read_text_file
 
 
@@ -69,12 +70,13 @@ def incumbents_import(
         for problem in error.problems:
             click.echo(problem, err=True)
         raise HiringError(
-            f"{len(error.problems)} problems in the file; nothing was imported."
+            f"{plural(len(error.problems), 'problem')} in the file; nothing was imported."
         ) from None
     for notice in result.notices:
         click.echo(f"Notice: {notice}")
     click.echo(
-        f"Imported {result.n} incumbents of {role['slug']} ({result.n_positive} high performers: "
+        f"Imported {plural(result.n, 'incumbent')} of {role['slug']} "
+        f"({plural(result.n_positive, 'high performer')}: "
         f"{result.criterion}); replaced {result.replaced}."
     )
 
@@ -88,7 +90,7 @@ def report_lines(report: ValidationReport) -> list[str]:
     return [
         f"Out-of-fold validation ({report.folds}-fold x {report.repeats} repeats); "
         "none of these numbers is in-sample:",
-        f"  incumbents        {report.n}, {report.n_positive} high performers "
+        f"  incumbents        {report.n}, {plural(report.n_positive, 'high performer')} "
         f"(base rate {report.base_rate:.1%})",
         f"  AUC               {report.auc:.3f} ({_ci(report.auc_ci)})",
         f"  Brier score       {report.brier:.3f} (base rate alone {report.brier_base:.3f}; "
@@ -137,6 +139,8 @@ def _plain(value):
 @click.pass_context
 def calibrate(ctx, role_slug, method, repeats, as_json, activate) -> None:
     """Fit the role's fit model on its incumbents and report its out-of-fold validity."""
+    from hiring.cli import command_hint
+
     app, db, role = _app_db(ctx, role_slug)
     version = calibration.calibrate_role(
         db, app.instance_path, role["id"], method=method, repeats=repeats
@@ -155,11 +159,11 @@ def calibrate(ctx, role_slug, method, repeats, as_json, activate) -> None:
     for line in report_lines(version.report):
         click.echo(line)
     if version.status == "active":
-        click.echo(
-            f"Active now. Re-score earlier candidates with: hiring rescore --role {role['slug']}"
-        )
+        hint = command_hint(ctx, f"rescore --role {role['slug']}")
+        click.echo(f"Active now. Re-score earlier candidates with: {hint}")
     else:
-        click.echo(f"Not active yet. Activate with: hiring models activate {version.id}")
+        hint = command_hint(ctx, f"models activate {version.id}")
+        click.echo(f"Not active yet. Activate with: {hint}")
 
 
 @click.group("models")
@@ -172,10 +176,13 @@ def models_group() -> None:
 @click.pass_context
 def models_list(ctx, role_slug) -> None:
     """List the role's model versions, newest first, with their out-of-fold AUC."""
+    from hiring.cli import command_hint
+
     _app, db, role = _app_db(ctx, role_slug)
     versions = calibration.list_versions(db, role["id"])
     if not versions:
-        click.echo(f"No model versions for {role['slug']} yet. Run: hiring calibrate --role ...")
+        hint = command_hint(ctx, f"calibrate --role {role['slug']}")
+        click.echo(f"No model versions for {role['slug']} yet. Make one with: {hint}")
     for v in versions:
         r = v.report
         evidence = "" if r.evidence_sufficient else "  insufficient evidence"
@@ -204,15 +211,16 @@ def models_activate(ctx, version_id) -> None:
 @click.pass_context
 def models_suspend(ctx, version_id, reason) -> None:
     """Suspend model version ID for good: no candidate is scored with it any more."""
+    from hiring.cli import command_hint
+
     _app, db, _role = _app_db(ctx)
     version = calibration.suspend_version(db, version_id, reason)
     click.echo(f"Model {version.id} ({version.label}) is suspended.")
     scored = calibration.scored_with(db, version.id)
     if scored:
         slug = get_role(db, version.role_id)["slug"]
-        click.echo(
-            f"{scored} stored results came from it; replace them: hiring rescore --role {slug}"
-        )
+        hint = command_hint(ctx, f"rescore --role {slug}")
+        click.echo(f"{plural(scored, 'stored result')} came from it; replace them: {hint}")
 
 
 @click.command("rescore")
@@ -227,4 +235,4 @@ def rescore(ctx, role_slug) -> None:
         if result.version_id
         else "the hiring profile (no active model)"
     )
-    click.echo(f"Re-scored {result.n} candidates of {role['slug']} with {used}.")
+    click.echo(f"Re-scored {plural(result.n, 'candidate')} of {role['slug']} with {used}.")

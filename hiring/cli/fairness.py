@@ -8,6 +8,7 @@ from hiring.fairness import monitoring
 from hiring.fairness.incumbent_identity import import_identity, parse_identity_csv
 from hiring.roles.services import get_role_by_slug
 from hiring.store.db import get_db
+from hiring.store.plurals import plural
 from hiring.store.text_input import read_text_file
 
 
@@ -41,7 +42,7 @@ def import_self_id(ctx: click.Context, role_slug: str, path: Path) -> None:
     role = get_role_by_slug(db, role_slug)
     rows = parse_identity_csv(read_text_file(path), path.name)
     count = import_identity(db, role["id"], rows, actor="cli")
-    click.echo(f"Stored self-identification for {count} incumbents of {role['slug']}.")
+    click.echo(f"Stored self-identification for {plural(count, 'incumbent')} of {role['slug']}.")
 
 
 @fairness_group.command("export")

@@ -9,6 +9,7 @@ from hiring.candidates import invites
 from hiring.candidates.mail import deliver_invites
 from hiring.errors import HiringError
 from hiring.store.db import get_db
+from hiring.store.plurals import plural
 from hiring.store.text_input import read_text_file
 
 
@@ -89,6 +90,9 @@ def invite(
     _print_links(app, batch.invited, base_url)
     for problem in batch.problems:
         click.echo(problem, err=True)
-    click.echo(f"Invited {len(batch.invited)}; {len(batch.problems)} rows with problems.", err=True)
+    click.echo(
+        f"Invited {len(batch.invited)}; {plural(len(batch.problems), 'row')} with problems.",
+        err=True,
+    )
     if batch.problems:
         ctx.exit(1)

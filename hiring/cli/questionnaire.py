@@ -17,6 +17,7 @@ from hiring.assessment.questionnaires import load_questionnaire
 from hiring.assessment.reliability import reliability_report
 from hiring.assessment.response_csv import read_responses_csv
 from hiring.assessment.scoring import ResponseError, all_candidate_scores, score_matrix
+from hiring.store.plurals import plural
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -50,12 +51,14 @@ def check(file: Path) -> None:
     kinds = [i.kind for i in q.items]
     click.echo(f"{file.name}: {q.label} is valid")
     click.echo(
-        f"  {kinds.count('trait')} trait items in {len(q.scales)} scales, "
-        f"{len(q.sjt_items)} scenarios for {len(q.competencies)} competencies, "
-        f"{kinds.count('attention')} attention checks, {kinds.count('impression')} "
-        f"impression-management items, {len(q.pages)} pages, {q.minutes[0]}-{q.minutes[1]} minutes"
+        f"  {plural(kinds.count('trait'), 'trait item')} in {plural(len(q.scales), 'scale')}, "
+        f"{plural(len(q.sjt_items), 'scenario')} for "
+        f"{plural(len(q.competencies), 'competency', 'competencies')}, "
+        f"{plural(kinds.count('attention'), 'attention check')}, "
+        f"{plural(kinds.count('impression'), 'impression-management item')}, "
+        f"{plural(len(q.pages), 'page')}, {q.minutes[0]}-{q.minutes[1]} minutes"
     )
-    norms = f"{len(q.norms)} features ({q.norms_label})" if q.norms else "none"
+    norms = f"{plural(len(q.norms), 'feature')} ({q.norms_label})" if q.norms else "none"
     click.echo(f"  norms: {norms}")
     click.echo(f"  content hash: {q.content_hash}")
 
@@ -111,7 +114,9 @@ def score(file: Path, responses: Path, id_column: str, as_json: bool) -> None:
             )
         )
     flagged = sum(1 for r in results if r.flags)
-    click.echo(f"{len(results)} respondents scored; {flagged} with quality flags for review.")
+    click.echo(
+        f"{plural(len(results), 'respondent')} scored; {flagged} with quality flags for review."
+    )
 
 
 @questionnaire.command("reliability")
@@ -128,7 +133,7 @@ def reliability(file: Path, responses: Path, id_column: str, as_json: bool) -> N
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
         return
-    click.echo(f"{q.label}: {report.respondents} respondents")
+    click.echo(f"{q.label}: {plural(report.respondents, 'respondent')}")
     click.echo(f"{'':<24}{'n':>6}{'k':>4}{'alpha':>8}   95% CI")
     for rel in [*report.scales, *report.competencies]:
         interval = f"{_number(rel.ci_low, 2)} to {_number(rel.ci_high, 2)}"

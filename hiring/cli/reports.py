@@ -11,6 +11,7 @@ from hiring.reports.cache import cached_report, write_atomic
 from hiring.reports.content import PAGE_SIZES, VARIANTS
 from hiring.roles.services import get_role_by_slug
 from hiring.store.db import get_db
+from hiring.store.plurals import plural
 from hiring.workspace.candidate_view import candidate_detail
 
 VARIANT = click.option(
@@ -107,6 +108,8 @@ def reports(
         audit.record(db, "cli", "report.exported", "candidate", candidate_id, variant=variant)
     for candidate_id, reason in sorted(failed + result.failed):
         click.echo(f"candidate {candidate_id}: failed: {reason}", err=True)
-    click.echo(f"Wrote {len(result.written)} of {len(ids)} {variant} reports to {out_dir}.")
+    click.echo(
+        f"Wrote {len(result.written)} of {plural(len(ids), variant + ' report')} to {out_dir}."
+    )
     if len(result.written) < len(ids):
         ctx.exit(1)

@@ -6,6 +6,7 @@ import click
 
 from hiring.candidates import erasure
 from hiring.store.db import get_db
+from hiring.store.plurals import plural
 
 
 def _app_db(ctx: click.Context):
@@ -43,21 +44,25 @@ def purge(ctx: click.Context, dry_run: bool, days: int | None, audit_log_days: i
     if dry_run:
         due = erasure.due_for_purge(db, now, days)
         for row in due:
-            rule = erasure.PURGE_RULES[row["rule"]].format(days=days)
+            rule = erasure.rule_text(row["rule"], days)
             click.echo(
                 f"would erase candidate {row['id']} (role {row['role_id']}, {row['status']}; "
                 f"{rule}, since {row['since'][:10]})"
             )
-        click.echo(f"{len(due)} candidates past the {days}-day retention period; nothing erased.")
+        click.echo(
+            f"{plural(len(due), 'candidate')} past the {days}-day retention period; nothing erased."
+        )
         return
     done = erasure.purge(db, app.config["INSTANCE_PATH"], now, days)
     for item in done:
         click.echo(f"erased {item.describe()}")
-    click.echo(f"Erased {len(done)} candidates past the {days}-day retention period.")
+    click.echo(f"Erased {plural(len(done), 'candidate')} past the {days}-day retention period.")
     _warn_if_wal_busy(done)
     if audit_log_days is not None:
         count = erasure.purge_audit_log(db, now, audit_log_days)
-        click.echo(f"Deleted {count} audit log rows older than {audit_log_days} days.")
+        click.echo(
+            f"Deleted {plural(count, 'audit log row')} older than {plural(audit_log_days, 'day')}."
+        )
 
 
 def _warn_if_wal_busy(done: list[erasure.Erasure]) -> None:

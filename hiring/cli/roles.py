@@ -4,6 +4,7 @@ import click
 
 from hiring.roles import services as roles
 from hiring.store.db import get_db
+from hiring.store.plurals import noun
 
 
 def _db(ctx: click.Context):
@@ -57,15 +58,17 @@ def roles_add(ctx, title, location, questionnaire, questionnaire_version, profil
 @click.pass_context
 def roles_list(ctx, include_closed) -> None:
     """List roles with their candidate counts."""
+    from hiring.cli import command_hint
+
     db = _db(ctx)
     rows = roles.list_roles(db, include_closed=include_closed)
     if not rows:
-        click.echo("No roles yet. Open one with  hiring roles add TITLE")
+        click.echo(f"No roles yet. Open one with  {command_hint(ctx, 'roles add TITLE')}")
     for role in rows:
         counts = roles.funnel(db, role["id"])
         total = sum(counts.values())
         click.echo(
-            f"{role['slug']:<36} {role['status']:<7} {total:>5} candidates  "
+            f"{role['slug']:<36} {role['status']:<7} {total:>5} {noun(total, 'candidate'):<10} "
             f"{role['title']}{' · ' + role['location'] if role['location'] else ''}"
         )
 

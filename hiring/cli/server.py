@@ -4,8 +4,10 @@ with a task-queue worker beside them when the queue is kept in the instance fold
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -13,11 +15,50 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from hiring import create_app
+from hiring.errors import HiringError
 from hiring.store import queue
 from hiring.store.config import SETTINGS
 from hiring.store.db import close_all
 
 STOP_SECONDS = 15  # a task worker gets this long to finish its task at shutdown
+
+_REASONS = {
+    errno.EADDRINUSE: "it is already in use, perhaps by another `hiring serve` or `hiring demo`",
+    errno.EACCES: "ports below 1024 need administrator rights",
+    errno.EADDRNOTAVAIL: "that address does not belong to this machine",
+}
+
+
+class AddressUnavailable(HiringError):
+    """The server cannot listen on the address and port asked for."""
+
+
+def _problem(host: str, port: int, error: OSError) -> AddressUnavailable:
+    reason = _REASONS.get(error.errno or 0, error.strerror or str(error))
+    return AddressUnavailable(
+        f"Cannot listen on {host}:{port}: {reason}. Stop what uses it or choose another --port."
+    )
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Bind ``host``:``port`` for a moment, as the server will; raise if that fails."""
+    if not 0 < port < 65536:
+        raise AddressUnavailable(f"Port {port} is not a port number (1 to 65535).")
+    try:
+        infos = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as error:
+        raise AddressUnavailable(
+            f"Cannot listen on {host}:{port}: unknown address ({error.strerror})."
+        ) from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as waitress does
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise _problem(host, port, error) from None
 
 
 def server_processes(config: Mapping[str, Any]) -> int:
@@ -135,10 +176,15 @@ def serve(
             import waitress
 
             echo(f"Serving with 1 process of {threads} threads (waitress).")
-            waitress.serve(
-                create_app(dict(overrides)), host=host, port=port, threads=threads,
-                ident="frontline-fit",
-            )  # fmt: skip
+            try:
+                waitress.serve(
+                    create_app(dict(overrides)), host=host, port=port, threads=threads,
+                    ident="frontline-fit",
+                )  # fmt: skip
+            except OSError as error:  # the port was taken since the check
+                if error.errno in _REASONS:
+                    raise _problem(host, port, error) from None
+                raise
     finally:
         if worker is not None:
             worker.stop()

@@ -3,6 +3,7 @@
 import os
 import secrets
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,10 @@ from hiring.demo.candidates import add_demo_candidates
 from hiring.demo.context import DEMO_BASE_URL, DemoContext
 from hiring.demo.self_id import add_synthetic_self_identification
 from hiring.demo.workspace import add_demo_decisions
+from hiring.errors import HiringError
 from hiring.store.db import close_all, get_db
+from hiring.store.instance import private_folder
+from hiring.store.plurals import plural
 
 DEMO_USERS = (
     ("admin", "admin", "Avery Admin (demo)"),
@@ -43,6 +47,37 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
 ]
 
 
+class DemoExists(HiringError):
+    """The demo folder already holds a demo (or another instance) that a build would replace."""
+
+
+def what_a_rebuild_loses(folder: Path) -> str | None:
+    """Describe the demo already in ``folder`` that a rebuild would delete, or None if none.
+
+    Refuses outright a folder that holds an instance which is not a demo: ``--reset`` must
+    never wipe real data.
+    """
+    database = folder / "hiring.sqlite3"
+    if not database.exists():
+        return None
+    if not (folder / "demo-accounts.txt").exists():
+        raise DemoExists(
+            f"{folder} holds an instance that is not a demo; choose another --folder for the demo."
+        )
+    conn = sqlite3.connect(database.as_uri() + "?mode=ro", uri=True)
+    try:
+        candidates = conn.execute("SELECT count(*) FROM candidates").fetchone()[0]
+        users = conn.execute("SELECT count(*) FROM users").fetchone()[0]
+    except sqlite3.Error:
+        candidates = users = 0
+    finally:
+        conn.close()
+    return (
+        f"its {plural(candidates, 'candidate')} and {plural(users, 'staff account')} with their "
+        "current passwords, and every change made in it since it was built"
+    )
+
+
 def reset_folder(folder: Path) -> None:
     """Remove what an earlier demo build generated, keeping anything else the user put there."""
     close_all()
@@ -61,8 +96,7 @@ def build_demo(folder: Path, base_url: str = DEMO_BASE_URL) -> DemoContext:
     The demo never sends e-mail, whatever ``HIRING_SMTP_HOST`` says: its candidates are
     synthetic and their addresses made up.
     """
-    folder = folder.resolve()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(folder.resolve())
     reset_folder(folder)
     app = create_app(
         {"INSTANCE_PATH": str(folder), "DATABASE": None, "SECRET_KEY": None, "SMTP_HOST": ""}

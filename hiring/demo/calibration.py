@@ -14,6 +14,7 @@ from hiring.demo.synthetic import simulate_incumbents
 from hiring.modeling import calibration
 from hiring.modeling.incumbents import Criterion
 from hiring.roles import services as roles
+from hiring.store.plurals import plural
 
 INCUMBENTS = 300
 REPEATS = 2  # cross-validation repeats: enough for the demo, and keeps it to a few seconds
@@ -48,8 +49,8 @@ def add_demo_calibration(ctx) -> None:
     rescored = calibration.rescore_role(db, instance, role["id"], actor="demo")
     report = version.report
     ctx.lines.append(
-        f"Validity: {report.n} synthetic incumbents imported; model “{version.label}” "
+        f"Validity: {plural(report.n, 'synthetic incumbent')} imported; model “{version.label}” "
         f"calibrated (out-of-fold AUC {report.auc:.2f}, 95% CI {report.auc_ci[0]:.2f} to "
-        f"{report.auc_ci[1]:.2f}) and activated; {rescored.n} candidates re-scored with it. "
+        f"{report.auc_ci[1]:.2f}) and activated; {plural(rescored.n, 'candidate')} re-scored with it. "
         "See Validity in the admin menu."
     )

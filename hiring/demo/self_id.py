@@ -8,6 +8,7 @@ import random
 
 from hiring.accounts.audit import now_iso
 from hiring.store.db import write_transaction
+from hiring.store.plurals import plural
 
 SEXES = (("Woman", 46), ("Man", 44), ("Non-binary", 2), ("Prefer not to say", 8))
 RACES = (
@@ -64,6 +65,7 @@ def add_synthetic_self_identification(ctx) -> None:
         db["self_identification"].insert_all(rows, pk="candidate_id")
         db["incumbent_self_identification"].upsert_all(staff, pk=("role_id", "employee_id"))
     ctx.lines.append(
-        f"Fairness: synthetic self-identification (clearly synthetic demo data) for {len(rows)} "
-        f"candidates and {len(staff)} incumbents; see Fairness in the admin menu."
+        "Fairness: synthetic self-identification (clearly synthetic demo data) for "
+        f"{plural(len(rows), 'candidate')} and {plural(len(staff), 'incumbent')}; "
+        "see Fairness in the admin menu."
     )

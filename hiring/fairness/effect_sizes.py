@@ -9,6 +9,7 @@ import numpy as np
 from hiring.fairness.groups import UNKNOWN_LABELS, FairnessError, check_min_group_size, group_labels
 from hiring.fairness.impact import MIN_GROUP_SIZE
 from hiring.fairness.notes import Suppressed, suppressed_note
+from hiring.store.plurals import plural
 
 # Cohen's conventional benchmarks for |d|; descriptive labels, not legal thresholds.
 SMALL_EFFECT = 0.2
@@ -83,7 +84,7 @@ def cohens_d_table(
     names = sorted({g for g in labels if g is not None})
     if reference is not None and (labels == reference).sum() < min_group_size:
         raise FairnessError(
-            f"The reference group {reference!r} needs at least {min_group_size} people."
+            f"The reference group {reference!r} needs at least {plural(min_group_size, 'person')}."
         )
     comparison = EVERYONE_ELSE if reference is None else reference
     sizes = {name: int((labels == name).sum()) for name in names}
@@ -123,7 +124,8 @@ def _effect(
     base = EffectSize(group, comparison, feature, n_a, n_b)
     if n_a < min_size or n_b < min_size:
         return replace(
-            base, excluded_reason=f"fewer than {min_size} people with a value on each side"
+            base,
+            excluded_reason=f"fewer than {plural(min_size, 'person')} with a value on each side",
         )
     df = n_a + n_b - 2
     pooled = math.sqrt(((n_a - 1) * a.var(ddof=1) + (n_b - 1) * b.var(ddof=1)) / df)
@@ -157,7 +159,9 @@ def _notes(
         "everyone else whose group is known" if comparison == EVERYONE_ELSE else f"'{comparison}'"
     )
     notes = [
-        f"{unknown} of {total} people have an unknown group and are left out of every comparison.",
+        f"{unknown} of {plural(total, 'person')} "
+        f"{'has an unknown group and is' if unknown == 1 else 'have an unknown group and are'} "
+        "left out of every comparison.",
         f"Each group is compared with {against}; a positive d means the group scores higher. "
         "Hedges' g applies the small-sample correction to d.",
     ]

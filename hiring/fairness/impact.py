@@ -19,6 +19,7 @@ from hiring.fairness.groups import (
 )
 from hiring.fairness.notes import Suppressed, table_notes
 from hiring.fairness.significance import compare_proportions
+from hiring.store.plurals import plural
 
 # Groups with fewer people than this are shown but left out of impact ratios and tests.
 MIN_GROUP_SIZE = 5
@@ -118,7 +119,9 @@ def scoring_rate_table(
     ]
     values = values[has_score]
     missing = int((~has_score).sum())
-    notes = [f"{missing} people without a score are left out of this table."] if missing else []
+    verb = "is" if missing == 1 else "are"
+    notes = [f"{plural(missing, 'person')} without a score {verb} left out of this table."]
+    notes = notes if missing else []
     rules = (min_group_size, min_share, exclude_small_share, suppress_below)
     if values.size == 0:
         table = _impact_table([], [], SCORING_RATE, *rules)
@@ -127,7 +130,7 @@ def scoring_rate_table(
     table = _impact_table(labels, list(values > median), SCORING_RATE, *rules)
     notes.insert(
         0,
-        f"The median score of the whole sample ({values.size} people with a score, unknown "
+        f"The median score of the whole sample ({plural(values.size, 'person')} with a score, unknown "
         f"group included) is {median:.4g}; a person counts as scoring above it only if their "
         "score is strictly higher.",
     )
@@ -205,7 +208,7 @@ def _impact_table(
 def _exclusion(n: int, total: int, min_size: int, min_share: float, drop_small: bool) -> str | None:
     """Say why a group is left out of the ratios, or None when it is in."""
     if n < min_size:
-        return f"fewer than {min_size} people"
+        return f"fewer than {plural(min_size, 'person')}"
     if drop_small and n / total < min_share:
         return f"under {min_share:.0%} of the sample"
     return None

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from hiring.fairness.groups import GroupImpact
 from hiring.fairness.significance import MIN_EXPECTED_COUNT
+from hiring.store.plurals import plural
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def table_notes(
     if total == 0:
         return ["There is no one in this data yet, so there is nothing to compare."]
     notes = [
-        f"{unknown_count} of {total} people did not disclose this characteristic or chose "
+        f"{unknown_count} of {plural(total, 'person')} did not disclose this characteristic or chose "
         "'prefer not to say'; they are counted as unknown and kept out of every rate comparison."
     ]
     if suppressed and suppressed.groups:
@@ -76,7 +77,8 @@ def table_notes(
 def _size_note(row: GroupImpact, min_share: float) -> str:
     """Describe a small group with its size and rate, so it is never silently dropped."""
     described = (
-        f"'{row.group}' ({row.n} people, {row.share:.1%} of the sample, rate {row.rate:.1%})"
+        f"'{row.group}' ({plural(row.n, 'person')}, {row.share:.1%} of the sample, "
+        f"rate {row.rate:.1%})"
     )
     if row.excluded_reason:
         return (

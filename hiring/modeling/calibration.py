@@ -38,6 +38,7 @@ from hiring.roles.profiles import shipped_profiles
 from hiring.roles.services import get_role, role_questionnaire
 from hiring.store.db import write_transaction
 from hiring.store.files import locked_temporary, publish
+from hiring.store.plurals import plural
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,7 @@ def _store_version(db: Database, role: dict, row: dict[str, Any], actor: str) ->
     """Insert a version numbered within its role; audit it; return its id."""
     report = ValidationReport.from_dict(json.loads(row["report"]))
     seq = db["model_versions"].count_where("role_id = ?", [role["id"]]) + 1
-    label = f"v{seq} · {report.method} · {report.n} incumbents"
+    label = f"v{seq} · {report.method} · {plural(report.n, 'incumbent')}"
     if json.loads(row["metadata"])["synthetic_incumbents"]:
         label += " (synthetic)"
     row = {**row, "role_id": role["id"], "label": label, "created_by": actor}

@@ -11,6 +11,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from hiring.store.plurals import plural
+
 SIZE, LEFT, TOP, BOTTOM = 320, 52, 12, 86
 WIDTH, HEIGHT = LEFT + SIZE + 16, TOP + SIZE + BOTTOM
 HIST_H = 34
@@ -56,7 +58,7 @@ def _bins(bins: Sequence[Mapping[str, Any]]) -> str:
     parts = []
     for b in bins:
         height = HIST_H * b["count"] / most
-        tip = f"{b['low']:.1f}–{b['high']:.1f}: {b['count']} incumbents"
+        tip = f"{b['low']:.1f}–{b['high']:.1f}: {plural(b['count'], 'incumbent')}"
         parts.append(
             f'<rect class="bin-bar" x="{_x(b["low"]) + 1:.1f}" y="{base - height:.1f}" '
             f'width="{(b["high"] - b["low"]) * SIZE - 2:.1f}" height="{height:.1f}" '

@@ -40,6 +40,7 @@ from hiring.modeling.validation import (
     roc_auc,
     validity_coefficient,
 )
+from hiring.store.plurals import plural
 
 MIN_INCUMBENTS = 30
 MIN_SMALLER_CLASS = 10
@@ -183,12 +184,13 @@ def check_sample(y: np.ndarray, calibration: str = "sigmoid") -> list[str]:
     smaller = min(positives, n - positives)
     if n < MIN_INCUMBENTS:
         raise InsufficientDataError(
-            f"Only {n} incumbents with an outcome; at least {MIN_INCUMBENTS} are needed."
+            f"Only {plural(n, 'incumbent')} with an outcome; at least {MIN_INCUMBENTS} are needed."
         )
     if smaller < MIN_SMALLER_CLASS:
         raise InsufficientDataError(
-            f"Only {smaller} incumbents in the smaller group ({positives} high performers, "
-            f"{n - positives} others); at least {MIN_SMALLER_CLASS} are needed in each."
+            f"Only {plural(smaller, 'incumbent')} in the smaller group "
+            f"({plural(positives, 'high performer')}, {plural(n - positives, 'other')}); "
+            f"at least {MIN_SMALLER_CLASS} are needed in each."
         )
     if calibration == "isotonic" and n < ISOTONIC_MIN_N:
         raise InsufficientDataError(
@@ -199,7 +201,7 @@ def check_sample(y: np.ndarray, calibration: str = "sigmoid") -> list[str]:
         raise HiringError(f"Unknown calibration {calibration!r}; use 'sigmoid' or 'isotonic'.")
     if n < WARN_BELOW:
         return [
-            f"Only {n} incumbents: the estimates are uncertain and the intervals wide. "
+            f"Only {plural(n, 'incumbent')}: the estimates are uncertain and the intervals wide. "
             f"Treat the results as provisional and recalibrate with more people."
         ]
     return []

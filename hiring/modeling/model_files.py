@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import zipfile
 from datetime import UTC, datetime
@@ -44,8 +45,11 @@ def _sha256(path: Path) -> str:
 def save_model(estimator: Any, path: str | Path) -> str:
     """Write ``estimator`` to ``path`` with skops and return the file's SHA-256 (hex)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(estimator, path)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner-only, whatever the umask
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        sio.dump(estimator, handle)
     return _sha256(path)
 
 

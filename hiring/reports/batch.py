@@ -80,6 +80,12 @@ class _Renderers:
         for worker in self._all:
             worker.close()
 
+    def kill(self) -> None:
+        with self._lock:
+            workers = list(self._all)
+        for worker in workers:
+            worker.kill()
+
 
 def render_batch(
     reports: list[CandidateReport],
@@ -107,19 +113,24 @@ def render_batch(
         write_atomic(path, pdf)
         return path
 
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report")
     try:
-        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report") as pool:
-            futures = {pool.submit(render_one, report): report for report in reports}
-            for future in as_completed(futures):
-                report, error = futures[future], future.exception()
-                if error is None:
-                    result.written.append((report.candidate_id, future.result()))
-                else:
-                    message = error.message if isinstance(error, HiringError) else repr(error)
-                    result.failed.append((report.candidate_id, message))
-                if on_done is not None:
-                    on_done(report, None if error is None else str(error))
+        futures = {pool.submit(render_one, report): report for report in reports}
+        for future in as_completed(futures):
+            report, error = futures[future], future.exception()
+            if error is None:
+                result.written.append((report.candidate_id, future.result()))
+            else:
+                message = error.message if isinstance(error, HiringError) else repr(error)
+                result.failed.append((report.candidate_id, message))
+            if on_done is not None:
+                on_done(report, None if error is None else str(error))
+    except BaseException:  # Ctrl+C: drop the queue and stop the renderers now, not at the end
+        pool.shutdown(wait=False, cancel_futures=True)
+        renderers.kill()
+        raise
     finally:
+        pool.shutdown(wait=True)
         renderers.close()
     result.written.sort()
     result.failed.sort()

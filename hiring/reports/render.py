@@ -10,6 +10,7 @@ from hiring.reports.content import FEEDBACK, PAGE_SIZES, FeedbackData, ReportDat
 from hiring.reports.errors import ReportError
 from hiring.reports.worker import RenderWorker
 from hiring.store.paths import data_dir
+from hiring.store.plurals import noun, plural
 
 TEMPLATES = {
     "fit": "reports/fit_report.html",
@@ -53,7 +54,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(percent=percent, ordinal=ordinal, number=number, days=days)
+    env.filters.update(
+        percent=percent, ordinal=ordinal, number=number, days=days, plural=plural, noun=noun
+    )
     env.globals.update(score_chart=score_chart, chart_legend=chart_legend)
     return env
 

@@ -8,6 +8,7 @@ import math
 
 from hiring.assessment.profiles import LIFT_BANDS, MATCH_BANDS
 from hiring.modeling.probability_interval import probability_interval
+from hiring.store.plurals import plural
 
 BAND_LABELS = {
     "strong": "Strong fit",
@@ -58,12 +59,12 @@ def uncertainty(probability: float, report: dict) -> tuple[tuple[float, float] |
     n = report.get("n")
     if interval is None:
         words = (
-            f"Too few of the {n} incumbents had an out-of-fold probability near this one to "
+            f"Too few of the {plural(n, 'incumbent') if n is not None else 'incumbents'} had an out-of-fold probability near this one to "
             "check it against real outcomes, so no range is given; treat the figure as rough."
         )
         return None, words + _calibration_words(report)
     words = (
-        f"Of the {interval.n} incumbents whose out-of-fold probability was between "
+        f"Of the {plural(interval.n, 'incumbent')} whose out-of-fold probability was between "
         f"{interval.predicted_low:.0%} and {interval.predicted_high:.0%}, {interval.met} "
         f"({interval.observed_rate:.0%}) met the performance bar. With that many people, the "
         f"rate for candidates like this plausibly lies between {interval.low:.0%} and "
@@ -79,7 +80,7 @@ def _calibration_words(report: dict) -> str:
     words = ""
     if ece is not None:
         words += (
-            f" Across all {report.get('n')} incumbents the stated probabilities were off by "
+            f" Across all {plural(report.get('n') or 0, 'incumbent')} the stated probabilities were off by "
             f"{ece * 100:.1f} percentage points on average."
         )
     if slope is not None:

@@ -1,17 +1,30 @@
 """Render PDFs in a child process that is killed when it overruns its time limit."""
 
 import multiprocessing
+import signal
 import threading
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from hiring.reports.errors import ReportError
+from hiring.store.plurals import plural
 
 START_TIMEOUT = 120.0
 
 
 def _serve(conn: Connection) -> None:
-    """Answer render requests until told to stop; runs in the child process."""
+    """Answer render requests until told to stop, or until the parent is gone; in the child.
+
+    A parent that was killed closes its end of the pipe: the next receive or send fails, and
+    the child then exits quietly instead of printing a traceback over the user's terminal.
+    """
+    try:
+        _answer(conn)
+    except (EOFError, OSError, KeyboardInterrupt):  # BrokenPipeError is an OSError
+        return
+
+
+def _answer(conn: Connection) -> None:
     try:
         from hiring.reports.pdf import html_to_pdf
     except OSError as exc:  # WeasyPrint loads Pango at import; say so instead of crashing
@@ -24,9 +37,11 @@ def _serve(conn: Connection) -> None:
             return
         html, page_size = request
         try:
-            conn.send(("ok", html_to_pdf(html, page_size)))
+            pdf = html_to_pdf(html, page_size)
         except Exception as exc:  # any rendering failure goes back as a message, not a crash
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        else:
+            conn.send(("ok", pdf))
 
 
 class RenderWorker:
@@ -53,7 +68,8 @@ class RenderWorker:
             if not conn.poll(timeout):
                 self._stop()
                 raise ReportError(
-                    f"The report took longer than {timeout:g} seconds to render and was stopped. "
+                    f"The report took longer than {plural(float(timeout), 'second')} to render "
+                    "and was stopped. "
                     "Try again; if it keeps happening, shorten the notes on this candidate."
                 )
             status, payload = self._receive(conn)
@@ -72,6 +88,12 @@ class RenderWorker:
                     pass
             self._stop()
 
+    def kill(self) -> None:
+        """Stop the child at once, without waiting for a render in progress (on Ctrl+C)."""
+        process = self._process
+        if process is not None and process.is_alive():
+            process.kill()
+
     def _start(self) -> Connection:
         if self._conn is not None and self._process is not None and self._process.is_alive():
             return self._conn
@@ -80,7 +102,16 @@ class RenderWorker:
         process = self._context.Process(
             target=_serve, args=(child,), daemon=True, name="hiring-report-renderer"
         )
-        process.start()
+        # Ctrl+C reaches every process of the terminal's group; the child is started with
+        # SIGINT blocked (the mask survives fork and exec) so that only the parent handles it.
+        if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks to inherit
+            process.start()
+        else:
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                process.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()
         self._process, self._conn = process, parent
         if not parent.poll(self.start_timeout):

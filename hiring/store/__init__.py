@@ -1,1 +1,1 @@
-"""The store: settings, the SQLite connection, schema migrations, instance paths, file readers."""
+"""The store: settings, the SQLite connection, migrations, the instance folder, file readers, plurals."""

@@ -3,6 +3,7 @@
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from hiring.store.plurals import noun, plural
 from hiring.web import access, errors, headers
 
 csrf = CSRFProtect()
@@ -14,6 +15,7 @@ def init_app(app: Flask) -> None:
     from hiring.web.home import bp as home_bp
     from hiring.web.two_factor import bp as two_factor_bp
 
+    app.jinja_env.filters.update(plural=plural, noun=noun)
     csrf.init_app(app)
     access.init_app(app)
     headers.init_app(app)

@@ -33,7 +33,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from hiring.assessment.questionnaire import QuestionnaireError
 from hiring.candidates import invites, journey
 from hiring.candidates.records import (
-    ACCOMMODATION_DEFAULT,
+    ACCOMMODATION_PAGE,
     AlreadySubmitted,
     LinkExpired,
     LinkUnknown,
@@ -43,6 +43,7 @@ from hiring.candidates.submission import submit_assessment
 from hiring.errors import HiringError
 from hiring.roles.services import RoleError, get_role
 from hiring.web.database import db
+from hiring.web.errors import STORAGE_ERRORS, storage_failed
 from hiring.web.forms.candidate import ConsentForm, page_form_class, self_id_form_class
 
 bp = Blueprint("candidate", __name__)
@@ -168,17 +169,25 @@ def landing():
     if g.candidate["status"] != "invited":
         return _where_to_resume()
     form = ConsentForm()
+    not_saved = False
     if form.validate_on_submit():
-        journey.give_consent(db(), g.candidate["id"])
-        return redirect(url_for("candidate.page", number=1))
-    contact = current_app.config.get("ACCOMMODATION_CONTACT") or ACCOMMODATION_DEFAULT
-    return render_template(
+        try:
+            journey.give_consent(db(), g.candidate["id"])
+            return redirect(url_for("candidate.page", number=1))
+        except STORAGE_ERRORS as error:
+            if not storage_failed(error):
+                raise
+            not_saved = True
+    contact = current_app.config.get("ACCOMMODATION_CONTACT") or ACCOMMODATION_PAGE
+    html = render_template(
         "candidate/landing.html",
         form=form,
         retention_days=current_app.config["RETENTION_DAYS"],
         accommodation=contact,
+        not_saved=not_saved,
         **_context(),
     )
+    return html, 503 if not_saved else 200
 
 
 def _shown_serializer() -> URLSafeTimedSerializer:
@@ -213,21 +222,41 @@ def page(number: int):
     form = page_form_class(questionnaire, this_page)(
         data={f"a_{k}": v for k, v in saved.items() if k in this_page.item_ids}
     )
+    not_saved = False
     if form.is_submitted():
-        seconds = _seconds_on_page(form.shown.data, candidate["id"], this_page.id)
-        if form.back.data:
-            _save(number, form.answers(only_valid=True), seconds, advance=False)
-            return redirect(url_for("candidate.page", number=max(number - 1, 1)))
-        if form.validate():
-            _save(number, form.answers(), seconds, advance=True)
-            if number == len(questionnaire.pages):
-                return redirect(url_for("candidate.about_you"))
-            return redirect(url_for("candidate.page", number=number + 1))
-        _save(number, form.answers(only_valid=True), seconds, advance=False)
+        try:
+            moved = _submit_page(form, number, len(questionnaire.pages), this_page.id)
+        except STORAGE_ERRORS as error:
+            if not storage_failed(error):
+                raise
+            moved, not_saved = None, True  # the form keeps what was sent, to send again
+        if moved is not None:
+            return moved
     form.shown.data = _shown_serializer().dumps([candidate["id"], this_page.id])
-    return render_template(
-        "candidate/page.html", form=form, page=this_page, number=number, **_context()
+    html = render_template(
+        "candidate/page.html",
+        form=form,
+        page=this_page,
+        number=number,
+        not_saved=not_saved,
+        **_context(),
     )
+    return html, 503 if not_saved else 200
+
+
+def _submit_page(form: Any, number: int, pages: int, page_id: str) -> Any:
+    """Save a sent page; return where to go next, or None to show the page with its errors."""
+    seconds = _seconds_on_page(form.shown.data, g.candidate["id"], page_id)
+    if form.back.data:
+        _save(number, form.answers(only_valid=True), seconds, advance=False)
+        return redirect(url_for("candidate.page", number=max(number - 1, 1)))
+    if form.validate():
+        _save(number, form.answers(), seconds, advance=True)
+        if number == pages:
+            return redirect(url_for("candidate.about_you"))
+        return redirect(url_for("candidate.page", number=number + 1))
+    _save(number, form.answers(only_valid=True), seconds, advance=False)
+    return None
 
 
 def _save(number: int, answers: dict[str, int], seconds: float | None, advance: bool) -> None:
@@ -250,7 +279,12 @@ def autosave(number: int):
     if not 1 <= number <= len(questionnaire.pages):
         abort(404)
     form = page_form_class(questionnaire, questionnaire.pages[number - 1])()
-    _save(number, form.answers(only_valid=True), None, advance=False)
+    try:
+        _save(number, form.answers(only_valid=True), None, advance=False)
+    except STORAGE_ERRORS as error:
+        if not storage_failed(error):
+            raise
+        return "", 503  # autosave.js says so; Next saves the page again
     return "", 204
 
 
@@ -268,6 +302,7 @@ def about_you():
         return _where_to_resume()
     questions = current_app.config["SELF_ID"]
     form = self_id_form_class(questions)()
+    not_saved = False
     if form.validate_on_submit():
         try:
             if not form.skip.data:
@@ -277,8 +312,14 @@ def about_you():
             )
         except AlreadySubmitted:
             pass  # the same form sent twice: the first one counted
-        return redirect(url_for("candidate.done"))
-    return render_template("candidate/about_you.html", form=form, **_context())
+        except STORAGE_ERRORS as error:
+            if not storage_failed(error):
+                raise
+            not_saved = True
+        if not not_saved:
+            return redirect(url_for("candidate.done"))
+    html = render_template("candidate/about_you.html", form=form, not_saved=not_saved, **_context())
+    return html, 503 if not_saved else 200
 
 
 @bp.route("/assessment/done")

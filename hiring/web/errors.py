@@ -1,12 +1,19 @@
 """Friendly error pages that never show a stack trace."""
 
 import logging
+import sqlite3
+import threading
+import time
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from hiring.store.instance import storage_problem
+
 log = logging.getLogger("hiring")
+STORAGE_ERRORS = (sqlite3.OperationalError, OSError)
+STORAGE_LOG_SECONDS = 60.0  # at most one log line per minute while the disk stays full
 
 MESSAGES = {
     400: ("Something in that request was not right", "Go back, check the form and try again."),
@@ -17,7 +24,49 @@ MESSAGES = {
     413: ("That upload is too large", "Files up to 8 MB are accepted."),
     429: ("Too many attempts", "Wait a few minutes and try again."),
     500: ("Something went wrong on our side", "The problem was logged. Please try again shortly."),
+    503: (
+        "Your change was not saved",
+        "The server cannot write to its disk just now, so nothing was changed. Try again in a "
+        "few minutes; if it keeps happening, tell your administrator (the server log says why).",
+    ),
 }
+
+
+class StorageFailureLog:
+    """Log writes refused by a full or read-only disk: one line each, at most one per interval.
+
+    A full disk fails every request that writes; a traceback for each would fill the disk
+    further and bury the cause, so repeats within the interval are only counted.
+    """
+
+    def __init__(self, interval: float = STORAGE_LOG_SECONDS) -> None:
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._last: float | None = None
+        self._repeats = 0
+
+    def record(self, problem: str, error: BaseException) -> None:
+        """Log one line for this failure, or count it when a line went out recently."""
+        with self._lock:
+            now = time.monotonic()
+            if self._last is not None and now - self._last < self.interval:
+                self._repeats += 1
+                return
+            repeats, self._repeats, self._last = self._repeats, 0, now
+        where = f"{request.method} {request.endpoint}" if request else "a write"
+        since = f"; {repeats} more since the last line" if repeats else ""
+        log.error(
+            "Could not save (%s): %s [%s: %s]%s", where, problem, type(error).__name__, error, since
+        )
+
+
+def storage_failed(error: BaseException) -> bool:
+    """Tell whether ``error`` is a full or read-only disk, logging it (rate-limited) if so."""
+    problem = storage_problem(error)
+    if problem is None:
+        return False
+    current_app.extensions["hiring_storage_log"].record(problem, error)
+    return True
 
 
 def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
@@ -27,7 +76,8 @@ def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
 
 
 def init_app(app: Flask) -> None:
-    """Register handlers for HTTP errors, CSRF failures and anything unexpected."""
+    """Register handlers for HTTP errors, CSRF failures, a full disk and anything unexpected."""
+    app.extensions["hiring_storage_log"] = StorageFailureLog()
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError) -> tuple[str, int]:
@@ -43,5 +93,7 @@ def init_app(app: Flask) -> None:
     def unexpected(error: Exception) -> tuple[str, int]:
         if isinstance(error, HTTPException):
             return http_error(error)
+        if isinstance(error, STORAGE_ERRORS) and storage_failed(error):
+            return render_error(503)
         log.exception("Unhandled error", exc_info=error)
         return render_error(InternalServerError.code)

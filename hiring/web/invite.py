@@ -7,6 +7,7 @@ from hiring.candidates.links import LinkBase, link_base
 from hiring.candidates.mail import deliver_invites, smtp_configured
 from hiring.candidates.records import CandidateError
 from hiring.roles import services as roles
+from hiring.store.plurals import plural
 from hiring.store.text_input import MAX_FILE_BYTES, InputFileError, decode_text
 from hiring.web.access import roles_required
 from hiring.web.database import db
@@ -104,7 +105,7 @@ def upload():
         except (InputFileError, CandidateError) as error:
             form.file.errors = [error.message]
         else:
-            return _sent(batch, f"{len(batch.invited)} candidates invited")
+            return _sent(batch, f"{plural(len(batch.invited), 'candidate')} invited")
     return render_template(
         "invite/upload.html",
         form=form,

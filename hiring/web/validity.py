@@ -27,6 +27,7 @@ from hiring.modeling.calibration_chart import calibration_chart, importance_char
 from hiring.modeling.incumbents import Criterion, IncumbentFileError
 from hiring.modeling.validity import latest_drift_check, validity_view
 from hiring.roles import services as roles
+from hiring.store.plurals import plural
 from hiring.store.text_input import MAX_FILE_BYTES, InputFileError, decode_text
 from hiring.web.access import roles_required
 from hiring.web.database import db
@@ -149,7 +150,8 @@ def upload(role_id: int):
     for notice in result.notices:
         flash(notice, "info")
     flash(
-        f"Imported {result.n} incumbents ({result.n_positive} high performers: "
+        f"Imported {plural(result.n, 'incumbent')} "
+        f"({plural(result.n_positive, 'high performer')}: "
         f"{result.criterion}); the {result.replaced} stored before were replaced.",
         "success",
     )

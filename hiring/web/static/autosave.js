@@ -20,6 +20,8 @@
     }).then(function (response) {
       if (status && response.status === 204) {
         status.textContent = "Your answers on this page are saved.";
+      } else if (status && response.status === 503) {
+        status.textContent = "Your latest answers could not be saved just now. Press Next to try again.";
       }
     }).catch(function () {
       /* Offline for a moment: Next still saves the page. */

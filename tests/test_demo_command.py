@@ -1,0 +1,101 @@
+"""`hiring demo` keeps an existing demo unless told --reset, and checks its port first."""
+
+import socket
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from hiring.cli import cli
+from hiring.store.db import close_all
+
+
+def demo(*args):
+    result = CliRunner().invoke(cli, ["demo", *args])
+    close_all()
+    return result
+
+
+def passwords(folder):
+    return (folder / "demo-accounts.txt").read_text()
+
+
+def hashes(folder):
+    with sqlite3.connect(folder / "hiring.sqlite3") as conn:
+        return sorted(conn.execute("SELECT username, password_hash FROM users"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo") / "frontline demo"
+    result = demo("--folder", str(folder), "--no-serve")
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture
+def busy_port():
+    """A port that something else is listening on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def one_line_error(result, *fragments):
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+@pytest.mark.parametrize("extra", [["--no-serve"], ["--port", "8999"]])
+def test_running_the_demo_again_refuses_and_says_what_reset_would_delete(built, extra):
+    before = (passwords(built), hashes(built))
+    result = demo("--folder", str(built), *extra)
+    one_line_error(
+        result,
+        "already exists",
+        "30 candidates",
+        "3 staff accounts",
+        "passwords",
+        "--reset",
+        f"hiring --instance '{built}' serve",
+    )
+    assert (passwords(built), hashes(built)) == before
+
+
+def test_reset_rebuilds_with_new_passwords(tmp_path):
+    folder = tmp_path / "demo"
+    assert demo("--folder", str(folder), "--no-serve").exit_code == 0
+    before = passwords(folder)
+    (folder / "notes.txt").write_text("mine")
+    result = demo("--folder", str(folder), "--no-serve", "--reset")
+    assert result.exit_code == 0, result.output
+    assert passwords(folder) != before
+    assert (folder / "notes.txt").read_text() == "mine"  # only what the demo made is replaced
+
+
+def test_reset_never_wipes_an_instance_that_is_not_a_demo(run, tmp_path):
+    assert run("init").exit_code == 0
+    assert run("users", "add", "alex", "--role", "admin", "--generate").exit_code == 0
+    folder = tmp_path / "inst"
+    result = demo("--folder", str(folder), "--no-serve", "--reset")
+    one_line_error(result, "not a demo")
+    assert [name for name, _ in hashes(folder)] == ["alex"]
+
+
+def test_a_busy_port_is_refused_before_anything_is_built(tmp_path, busy_port):
+    folder = tmp_path / "demo"
+    result = demo("--folder", str(folder), "--port", str(busy_port))
+    one_line_error(result, f"127.0.0.1:{busy_port}", "already in use", "--port")
+    assert not folder.exists()
+
+
+def test_a_busy_port_with_reset_deletes_nothing(built, busy_port):
+    before = (passwords(built), hashes(built))
+    result = demo("--folder", str(built), "--port", str(busy_port), "--reset")
+    one_line_error(result, "already in use")
+    assert (passwords(built), hashes(built)) == before
