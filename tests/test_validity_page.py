@@ -55,6 +55,13 @@ def test_admin_sees_the_out_of_fold_evidence(client, auth, calibrated):
     top = report.importance[0]
     assert f"{top['mean']:+.3f} ± {top['sd']:.3f}" in page  # the strongest trait's bar tip
     assert "Taylor-Russell" in page and "Empirical" in page
+    assert "Naylor-Shine: average performance of those hired" in page
+    outcomes = page.split('id="h-outcomes"')[1].split("</table>")[0]
+    for row in report.expected_outcomes:  # beside Taylor-Russell, in SD units
+        assert (
+            f'{row["taylor_russell"] * 100:.1f}%</td><td class="num">{row["naylor_shine"]:+.2f} SD'
+            in outcomes
+        )
     assert "Derived target" in page and "Default target" in page
     assert "synthetic incumbents" in page
     assert 'style="' not in page and "<style" not in page
