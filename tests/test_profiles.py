@@ -189,7 +189,7 @@ def test_fit_with_model_matches_the_calibration(profile, calibration, sample):
     fit = candidate_fit(profile, scores, calibration)
     p = calibration.predict(row)[0]
     assert fit.probability == pytest.approx(p)
-    preds = np.array(calibration.incumbent_predictions)
+    preds = np.array(calibration.oof_probability)
     assert fit.percentile == pytest.approx(
         100 * ((preds < p).sum() + 0.5 * (preds == p).sum()) / 300, abs=0.05
     )

@@ -429,7 +429,9 @@ def candidate_fit(
         row = [scores.get(f) for f in calibration.feature_ids]
         probability = float(calibration.predict([np.nan if v is None else v for v in row])[0])
         base_rate = calibration.report.base_rate
-        predictions = np.asarray(calibration.incumbent_predictions)
+        # against what the model predicts for people it has not seen: the final model's
+        # in-sample predictions of the incumbents are more extreme than a candidate's can be
+        predictions = np.asarray(calibration.oof_probability)
         below = np.sum(predictions < probability) + 0.5 * np.sum(predictions == probability)
         percentile = round(100 * float(below) / predictions.size, 1)
         factors = _factors(calibration, scores)
