@@ -212,8 +212,8 @@ def test_fit_with_model_matches_the_calibration(profile, calibration, sample):
     sds = calibration.feature_sds
     for fid, gap in fit.gaps.items():
         t = profile.target(fid)
-        value = scores[fid]
-        by_hand = (min(value - t.low, 0) + max(value - t.high, 0)) / sds[fid]
+        value, low, high = (float(f"{v:.1f}") for v in (scores[fid], t.low, t.high))  # as shown
+        by_hand = (min(value - low, 0) + max(value - high, 0)) / sds[fid]
         assert gap == pytest.approx(by_hand, abs=1e-4)
     assert len(fit.strengths) <= 3
     json.dumps(fit.to_dict())

@@ -22,7 +22,9 @@ makes the band ``knock-out`` whatever the rest says.
 
 Gaps are signed distances to the target range in standard deviations: negative below the low
 end, positive above the high end, zero inside. The SD is the incumbents' (from the
-calibration), else the questionnaire norms', else the target range width / 1.35.
+calibration), else the questionnaire norms', else the target range width / 1.35. Every
+judgment against a target or a minimum is made on the scores as they are shown (see
+:mod:`hiring.assessment.ranges`), so a score shown inside its shown range is never below it.
 """
 
 from __future__ import annotations
@@ -35,12 +37,14 @@ from typing import Any
 import numpy as np
 import yaml
 
+from hiring.assessment.ranges import BELOW, judge
 from hiring.errors import HiringError
 
 PHASES = (30, 60, 90)
 LIFT_BANDS = ((1.5, "strong"), (1.1, "good"), (0.75, "moderate"))
 MATCH_BANDS = ((0.85, "strong"), (0.65, "good"), (0.45, "moderate"))
 KNOCKOUT_BAND = "knock-out"
+DEFAULT_DECIMALS = 1  # judging precision of a feature ``candidate_fit`` is given none for
 IQR_TO_SD = 1.35  # the interquartile range of a normal distribution in SD units
 
 
@@ -403,24 +407,31 @@ def candidate_fit(
     calibration: Any = None,
     *,
     norms: Mapping[str, tuple[float, float, int]] | None = None,
+    decimals: Mapping[str, int] | None = None,
 ) -> FitResult:
     """Explain a candidate's fit: probability, band, percentile, gaps, factors and modules.
 
     ``scores`` maps feature id to score (None or NaN when missing); ``calibration`` is a
-    :class:`hiring.modeling.model.Calibration` (or None before any calibration).
+    :class:`hiring.modeling.model.Calibration` (or None before any calibration);
+    ``decimals`` (the questionnaire's ``score_decimals``) is the precision each score is
+    shown, and so judged, with.
     """
     spread = _spread(profile, calibration, norms)
-    gaps, knockouts, met_weight, z = {}, [], 0.0, {}
+    gaps, knockouts, met_weight, z, short = {}, [], 0.0, {}, set()
     for t in profile.features:
         value = scores.get(t.feature_id)
         if value is None or not np.isfinite(value):
             continue
         centre, sd = spread[t.feature_id]
         z[t.feature_id] = (value - centre) / sd
-        below, above = min(value - t.low, 0.0), max(value - t.high, 0.0)
-        gaps[t.feature_id] = round((below + above) / sd, 4)
-        met_weight += t.weight if value >= t.low else 0.0
-        if t.minimum is not None and value < t.minimum:
+        places = (decimals or {}).get(t.feature_id, DEFAULT_DECIMALS)
+        judged = judge(value, t.low, t.high, decimals=places, sd=sd, minimum=t.minimum)
+        gaps[t.feature_id] = round(judged.gap, 4)
+        if judged.position == BELOW:
+            short.add(t.feature_id)
+        else:
+            met_weight += t.weight
+        if judged.below_minimum:
             knockouts.append(t.feature_id)
     probability = percentile = base_rate = None
     factors: list[tuple[str, float]] = []
@@ -452,18 +463,16 @@ def candidate_fit(
         gaps=gaps,
         factors=factors,
         knockouts=knockouts,
-        strengths=_strengths(profile, scores, z),
+        strengths=_strengths(z, short),
         onboarding_gaps=_onboarding(profile, gaps, calibration),
         base_rate=base_rate,
         notes=notes,
     )
 
 
-def _strengths(
-    profile: HiringProfile, scores: Mapping[str, float | None], z: Mapping[str, float]
-) -> list[str]:
+def _strengths(z: Mapping[str, float], short: set[str]) -> list[str]:
     """The three features furthest above the typical incumbent, among those on target."""
-    eligible = [fid for fid in z if scores[fid] >= profile.target(fid).low]  # type: ignore[operator]
+    eligible = [fid for fid in z if fid not in short]
     return sorted(eligible, key=lambda fid: -z[fid])[:3]
 
 

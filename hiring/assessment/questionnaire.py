@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from hiring.assessment.ranges import score_decimals
 from hiring.errors import HiringError
 
 LIKERT_KINDS = ("trait", "attention", "impression")
@@ -122,6 +123,14 @@ class Questionnaire:
     def feature_ids(self) -> tuple[str, ...]:
         """Scale ids then competency ids: the features the fit model sees."""
         return tuple(s.id for s in self.scales) + tuple(c.id for c in self.competencies)
+
+    @cached_property
+    def score_decimals(self) -> dict[str, int]:
+        """How many decimals each feature's score is shown and judged with (see ``ranges``)."""
+        scale = score_decimals(1.0, float(self.response_scale.points))
+        return {s.id: scale for s in self.scales} | {
+            c.id: score_decimals(0.0, 100.0) for c in self.competencies
+        }
 
     @cached_property
     def likert_by_id(self) -> dict[str, LikertItem]:

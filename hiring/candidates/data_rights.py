@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from hiring.accounts.audit import now_iso
+from hiring.assessment.ranges import WITHIN, judge
 from hiring.candidates.records import get_candidate, is_submitted
 from hiring.roles.profiles import role_profile
 from hiring.roles.services import get_role, role_questionnaire
@@ -67,6 +68,21 @@ def _level(gap: float | None) -> str:
     return "in or above the range this role looks for"
 
 
+def _shown_gaps(fit: dict, result: dict | None, profile, questionnaire) -> dict[str, float]:
+    """The stored gaps, with none where the shown score is within its shown target range."""
+    gaps: dict[str, float] = dict(fit.get("gaps", {}))
+    scores = json.loads(result["scores"]) if result and result["scores"] else {}
+    values = {**scores.get("scales", {}), **scores.get("competencies", {})}
+    for fid, value in values.items():
+        if profile is None or fid not in profile.feature_ids or value is None:
+            continue
+        target = profile.target(fid)
+        places = questionnaire.score_decimals.get(fid, 1)
+        if judge(value, target.low, target.high, decimals=places).position == WITHIN:
+            gaps[fid] = 0.0  # a fit stored before gaps followed the shown values
+    return gaps
+
+
 def explain(db: Database, candidate_id: int) -> Explanation:
     """Explain what was measured and, once submitted, the main elements behind the result."""
     candidate = get_candidate(db, candidate_id)
@@ -74,7 +90,8 @@ def explain(db: Database, candidate_id: int) -> Explanation:
     questionnaire = role_questionnaire(role)
     result = _result(db, candidate_id) if is_submitted(candidate) else None
     fit = json.loads(result["fit"]) if result and result["fit"] else {}
-    gaps: dict[str, float] = fit.get("gaps", {})
+    profile = role_profile(db, role)
+    gaps = _shown_gaps(fit, result, profile, questionnaire)
     described = {s.id: (s.name, s.description) for s in questionnaire.scales} | {
         c.id: (c.name, c.description) for c in questionnaire.competencies
     }
@@ -82,7 +99,6 @@ def explain(db: Database, candidate_id: int) -> Explanation:
         Element(name, text, _level(gaps.get(fid)) if fit else "")
         for fid, (name, text) in described.items()
     ]
-    profile = role_profile(db, role)
     strengths = []
     for fid in fit.get("strengths", [])[:3]:
         on_the_job = profile.target(fid).strength_on_the_job if profile else ""
@@ -90,9 +106,9 @@ def explain(db: Database, candidate_id: int) -> Explanation:
     to_develop = [
         Element(described[g["feature_id"]][0], described[g["feature_id"]][1],
                 detail=g["module"]["covers"])
-        for g in fit.get("onboarding_gaps", [])[:3]
-        if g["feature_id"] in described
-    ]  # fmt: skip
+        for g in fit.get("onboarding_gaps", [])
+        if g["feature_id"] in described and gaps.get(g["feature_id"], -1.0) < 0
+    ][:3]  # fmt: skip
     return Explanation(
         role_title=role["title"],
         status=STATUS_WORDS.get(candidate["status"], candidate["status"]),

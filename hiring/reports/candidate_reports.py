@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from hiring.assessment.ranges import format_score
 from hiring.reports import (
     FitSummary,
     Flag,
@@ -63,10 +64,6 @@ def _model_report(model: dict | None) -> dict:
     return json.loads(model["report"]) if model and model.get("report") else {}
 
 
-def _decimals(row: FeatureRow) -> int:
-    return 0 if row.hi - row.lo > 10 else 1
-
-
 def _bar(row: FeatureRow) -> ScoreBar:
     return ScoreBar(
         row.feature_id, row.name, row.score, row.low, row.high, row.minimum, row.lo, row.hi
@@ -85,9 +82,10 @@ def _fit_summary(detail: CandidateDetail, model: dict | None, report: dict) -> F
         if row is None or row.score is None or row.minimum is None:
             knockouts.append(f"{detail.names.get(fid, fid)} is below the profile's minimum.")
             continue
-        dec = _decimals(row)
+        dec = row.decimals
         knockouts.append(
-            f"{row.name}: {row.score:.{dec}f} is below the minimum of {row.minimum:.{dec}f}."
+            f"{row.name}: {format_score(row.score, dec)} is below the minimum of "
+            f"{format_score(row.minimum, dec)}."
         )
     return FitSummary(
         probability=probability,
@@ -110,8 +108,7 @@ def _strengths(detail: CandidateDetail) -> tuple[Strength, ...]:
         row = by_id.get(target.feature_id)
         if row is None or row.score is None:
             continue
-        dec = _decimals(row)
-        score = f"{row.score:.{dec}f} of {row.hi:.0f}"
+        score = f"{format_score(row.score, row.decimals)} of {row.hi:.0f}"
         out.append(Strength(row.name, score, target.strength_on_the_job))
     return tuple(out)
 
@@ -120,7 +117,7 @@ def _gaps(detail: CandidateDetail) -> tuple[Gap, ...]:
     """Turn the stored onboarding gaps (ranked by importance x gap size) into report gaps."""
     known = set(detail.profile.feature_ids) if detail.profile else set()
     gaps = []
-    for stored in (detail.fit or {}).get("onboarding_gaps") or []:
+    for stored in detail.onboarding_gaps:
         fid, size = stored["feature_id"], -float(stored["gap"])
         m = stored["module"]
         module = Module(m["id"], m["name"], m["covers"], float(m["days"]), m["delivered_by"], int(m["phase"]))  # fmt: skip

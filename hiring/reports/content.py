@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from hiring.assessment.ranges import BELOW, judge, score_decimals
+
 PageSize = Literal["A4", "Letter"]
 Variant = Literal["fit", "onboarding"]
 PAGE_SIZES: tuple[str, ...] = ("A4", "Letter")
@@ -50,12 +52,14 @@ class ScoreBar:
     @property
     def decimals(self) -> int:
         """Show 1-5 scale scores with one decimal and 0-100 scores as whole numbers."""
-        return 0 if self.scale_max - self.scale_min > 10 else 1
+        return score_decimals(self.scale_min, self.scale_max)
 
     @property
     def below_target(self) -> bool:
-        """Tell whether the score falls short of the target range."""
-        return self.score is not None and self.score < self.low
+        """Tell whether the score, as shown, falls short of the target range as shown."""
+        if self.score is None:
+            return False
+        return judge(self.score, self.low, self.high, decimals=self.decimals).position == BELOW
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from hiring.web import access, errors, headers
+from hiring.web import access, errors, filters, headers
 
 csrf = CSRFProtect()
 
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     access.init_app(app)
     headers.init_app(app)
     errors.init_app(app)
+    filters.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     from hiring.web.candidate import bp as candidate_bp

@@ -7,11 +7,12 @@ the profile alone so that the page still shows where the candidate stands.
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
 
 from hiring.assessment.profiles import FeatureTarget, HiringProfile, candidate_fit
+from hiring.assessment.ranges import BELOW, WITHIN, RangeJudgment, judge, score_decimals
 from hiring.errors import HiringError
 from hiring.roles.profiles import feature_names, role_profile
 from hiring.roles.services import role_questionnaire
@@ -41,13 +42,22 @@ class FeatureRow:
     weight: float
 
     @property
+    def decimals(self) -> int:
+        """The decimals this score and its target are shown, and judged, with."""
+        return score_decimals(self.lo, self.hi)
+
+    @property
+    def judgment(self) -> RangeJudgment | None:
+        """Where the shown score stands against the shown target (None when not scored)."""
+        if self.score is None:
+            return None
+        return judge(self.score, self.low, self.high, decimals=self.decimals, minimum=self.minimum)
+
+    @property
     def position(self) -> str:
         """Say where the score stands: below, within or above target, or missing."""
-        if self.score is None:
-            return "not scored"
-        if self.score < self.low:
-            return "below target"
-        return "above target" if self.score > self.high else "within target"
+        judged = self.judgment
+        return "not scored" if judged is None else f"{judged.position} target"
 
 
 @dataclass
@@ -73,6 +83,17 @@ class CandidateDetail:
         """Scales then competencies."""
         return self.scales + self.competencies
 
+    @property
+    def onboarding_gaps(self) -> list[dict]:
+        """The stored onboarding gaps whose shown score is still below its shown target."""
+        short = {row.feature_id for row in self.rows if row.position == f"{BELOW} target"}
+        known = {row.feature_id for row in self.rows}
+        return [
+            gap
+            for gap in (self.fit or {}).get("onboarding_gaps") or []
+            if gap["feature_id"] in short or gap["feature_id"] not in known
+        ]
+
 
 def _number(value: object) -> float | None:
     if value is None or not isinstance(value, int | float):
@@ -96,6 +117,8 @@ def _rows(role: dict, profile: HiringProfile, scores: dict, gaps: dict) -> tuple
                 item.id, item.name, kind, _number(values.get(item.id)), t.low, t.high,
                 t.minimum, span[0], span[1], _number(gaps.get(item.id)), t.weight,
             )  # fmt: skip
+            if row.judgment is not None and row.judgment.position == WITHIN:
+                row = replace(row, gap=0.0)  # a fit stored before gaps followed shown values
             out[kind == "competency"].append(row)
     return out
 
@@ -149,7 +172,10 @@ def candidate_detail(
     if fit is None:  # not calibrated: the profile alone still gives gaps and strengths
         flat = {**scores.get("scales", {}), **scores.get("competencies", {})}
         flat = {k: _number(v) for k, v in flat.items()}
-        fit = candidate_fit(detail.profile, flat, norms=role_questionnaire(role).norms).to_dict()
+        q = role_questionnaire(role)
+        fit = candidate_fit(
+            detail.profile, flat, norms=q.norms, decimals=q.score_decimals
+        ).to_dict()
         fit["stored"] = False
     detail.scores, detail.fit = scores, fit
     detail.scales, detail.competencies = _rows(role, detail.profile, scores, fit["gaps"])
