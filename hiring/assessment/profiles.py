@@ -14,8 +14,9 @@ band           lift ``p / b``
 ``low``        < 0.75
 =============  ===================
 
-Without a probability (no calibration yet, or one whose evidence is insufficient) the band
-comes from the profile match ``m``: the weighted share of features at or above their target's
+Without a probability (no calibration yet, one whose evidence is insufficient, or a candidate
+missing a score the model needs: nothing is ever imputed) the band comes from the profile
+match ``m``: the weighted share of features at or above their target's
 low end (a missing score counts as not met): ``strong`` m >= .85, ``good`` >= .65,
 ``moderate`` >= .45, else ``low``. Any knock-out (a score below the feature's ``minimum``)
 makes the band ``knock-out`` whatever the rest says.
@@ -363,10 +364,20 @@ class FitResult:
     onboarding_gaps: list[OnboardingGap]
     base_rate: float | None = None
     notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # scores the model needs but lacked
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-able data."""
         return asdict(self)
+
+
+def missing_note(count: int) -> str:
+    """Say why a candidate missing ``count`` of the model's scores has no probability."""
+    scores = "a score" if count == 1 else f"{count} scores"
+    return (
+        f"No probability: {scores} the model needs could not be computed (too few answers), "
+        "and nothing is filled in for a missing score. The band comes from the hiring profile."
+    )
 
 
 def _band(thresholds: Sequence[tuple[float, str]], value: float) -> str:
@@ -389,15 +400,14 @@ def _spread(profile: HiringProfile, calibration: Any, norms: Mapping[str, Any] |
     return out
 
 
-def _factors(calibration: Any, scores: Mapping[str, float | None]) -> list[tuple[str, float]]:
-    """Return coefficient x standardized value per feature, largest effect first."""
-    coefficients = calibration.report.coefficients
+def _factors(calibration: Any, row: Sequence[float]) -> list[tuple[str, float]]:
+    """Return coefficient x standardized value per model feature, largest effect first."""
     explainer = calibration.explainer
-    factors = []
-    for fid, coef in coefficients.items():
-        value = scores.get(fid)
-        value = explainer["fill"][fid] if value is None or not np.isfinite(value) else value
-        factors.append((fid, coef * (value - explainer["center"][fid]) / explainer["scale"][fid]))
+    values = dict(zip(calibration.model_features, calibration.design(row)[0], strict=True))
+    factors = [
+        (fid, coef * (values[fid] - explainer["center"][fid]) / explainer["scale"][fid])
+        for fid, coef in calibration.report.coefficients.items()
+    ]
     return sorted(factors, key=lambda item: -abs(item[1]))
 
 
@@ -435,19 +445,23 @@ def candidate_fit(
             knockouts.append(t.feature_id)
     probability = percentile = base_rate = None
     factors: list[tuple[str, float]] = []
-    notes = []
-    if calibration is not None and calibration.report.evidence_sufficient:
-        row = [scores.get(f) for f in calibration.feature_ids]
-        probability = float(calibration.predict([np.nan if v is None else v for v in row])[0])
+    notes: list[str] = []
+    sufficient = calibration is not None and calibration.report.evidence_sufficient
+    missing = calibration.missing(scores) if sufficient else []
+    if calibration is not None and not sufficient:
+        notes.append("Insufficient evidence: the model does not beat the base rate yet.")
+    elif missing:
+        notes.append(missing_note(len(missing)))
+    elif calibration is not None:
+        row = [float(scores[f]) for f in calibration.feature_ids]  # type: ignore[arg-type]
+        probability = float(calibration.predict(row)[0])
         base_rate = calibration.report.base_rate
         # against what the model predicts for people it has not seen: the final model's
         # in-sample predictions of the incumbents are more extreme than a candidate's can be
         predictions = np.asarray(calibration.oof_probability)
         below = np.sum(predictions < probability) + 0.5 * np.sum(predictions == probability)
         percentile = round(100 * float(below) / predictions.size, 1)
-        factors = _factors(calibration, scores)
-    elif calibration is not None:
-        notes.append("Insufficient evidence: the model does not beat the base rate yet.")
+        factors = _factors(calibration, row)
     if knockouts:
         band, basis = KNOCKOUT_BAND, "minimum"
     elif probability is not None and base_rate:
@@ -467,6 +481,7 @@ def candidate_fit(
         onboarding_gaps=_onboarding(profile, gaps, calibration),
         base_rate=base_rate,
         notes=notes,
+        missing=missing,
     )
 
 

@@ -158,6 +158,30 @@ class Questionnaire:
             if i in self.sjt_by_id and competency_id in self.sjt_by_id[i].competencies
         )
 
+    @cached_property
+    def shared_scenario_groups(self) -> dict[str, tuple[str, ...]]:
+        """Competencies linked by shared scenarios, each group under a model feature id.
+
+        A scenario that counts toward two competencies makes their scores correlated by
+        construction; every group of competencies linked that way (directly or through
+        others) enters the fit model as one feature, the mean of the group's scores. The
+        ids are ``scenario_group`` for a single group, else ``scenario_group_1``, ...
+        """
+        group = {c.id: {c.id} for c in self.competencies}
+        for scenario in self.sjt_items:
+            linked = set().union(*(group[c] for c in scenario.competencies))
+            for c in linked:
+                group[c] = linked
+        order = [c.id for c in self.competencies]
+        groups, seen = [], set()
+        for c in order:
+            if len(group[c]) > 1 and c not in seen:
+                groups.append(tuple(m for m in order if m in group[c]))
+                seen |= group[c]
+        if len(groups) == 1:
+            return {"scenario_group": groups[0]}
+        return {f"scenario_group_{i}": members for i, members in enumerate(groups, start=1)}
+
     @property
     def label(self) -> str:
         """Id and version, as people refer to a questionnaire."""

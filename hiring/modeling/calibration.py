@@ -189,7 +189,10 @@ def calibrate_role(
             f"Role {role['slug']} has no incumbents yet; import them first "
             "(hiring incumbents import FILE.csv --role ...)."
         )
-    result = calibrate(x, y, feature_ids, method=method, repeats=repeats, random_state=random_state)
+    result = calibrate(
+        x, y, feature_ids, method=method, repeats=repeats, random_state=random_state,
+        composites=questionnaire.shared_scenario_groups,
+    )  # fmt: skip
     importance = {r["feature"]: r["mean"] for r in result.report.importance}
     derived = derive_profile(
         base, x, y, feature_ids,

@@ -1,8 +1,8 @@
 """Fit the fit model on incumbents, validate it out-of-fold, and explain what drives it.
 
-The default estimator is ``CalibratedClassifierCV(Pipeline(median imputation, standardization,
-L2 logistic regression), method="sigmoid")``, its L2 strength chosen by cross-validated log
-loss on the rows it is fitted on (see :func:`choose_strength`). Isotonic calibration is accepted only from
+The default estimator is ``CalibratedClassifierCV(Pipeline(standardization, L2 logistic
+regression), method="sigmoid")``, its L2 strength chosen by cross-validated log loss on the
+rows it is fitted on (see :func:`choose_strength`). Isotonic calibration is accepted only from
 :data:`ISOTONIC_MIN_N` incumbents, because it overfits small samples. Gradient boosting is an
 option (``method="boosting"``) but never the default: at the 50-500 incumbents organisations
 have it usually does worse than predicting the base rate.
@@ -11,18 +11,26 @@ Every number in the :class:`ValidationReport` comes from out-of-fold predictions
 repeated stratified K-fold cross-validation (each person's probability averaged over the
 repeats); none is in-sample. When the out-of-fold Brier score does not beat the base rate
 the report says the evidence is insufficient, and no probability should be shown.
+
+Nothing is imputed. The model sees only complete rows: an incumbent with a missing score is
+left out of the fit (the report's warnings say how many), and a candidate missing a score the
+model needs gets no probability (:meth:`Calibration.missing`).
+
+Features scored from shared items are collinear by construction (a situational-judgement
+scenario counts toward two or three competencies), so ``composites`` lets such a group enter
+the model as one feature, the mean of its members' scores; its importance and coefficient
+belong to the group as a whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
@@ -87,6 +95,8 @@ class ValidationReport:
     regularization_c: float | None = None  # the L2 strength chosen for the final model
     importance_note: str = SHARED_IMPORTANCE_WARNING
     warnings: list[str] = field(default_factory=list)
+    composites: dict[str, list[str]] = field(default_factory=dict)  # model feature -> members
+    left_out: int = 0  # incumbents left out of the fit for a missing score (none is imputed)
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-able data (tuples become lists)."""
@@ -113,6 +123,7 @@ class Calibration:
     incumbent_predictions: list[float]
     oof_probability: list[float]
     explainer: dict[str, dict[str, float]] = field(default_factory=dict)
+    composites: dict[str, list[str]] = field(default_factory=dict)  # model feature -> members
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-able part (the estimator is saved separately with :func:`save_model`)."""
@@ -129,14 +140,68 @@ class Calibration:
         values["feature_ids"] = tuple(values["feature_ids"])
         return cls(estimator=estimator, **values)
 
+    @property
+    def model_features(self) -> tuple[str, ...]:
+        """The features the estimator sees: inputs not in a composite, then each composite."""
+        return model_features(self.feature_ids, self.composites)
+
+    def design(self, features: np.ndarray) -> np.ndarray:
+        """Turn rows of ``features`` (``feature_ids`` order) into the estimator's columns."""
+        return design_matrix(features, self.feature_ids, self.composites)
+
+    def missing(self, scores: Mapping[str, float | None]) -> list[str]:
+        """Return the input features the model needs that ``scores`` lacks (None or NaN)."""
+        return [
+            f
+            for f in self.feature_ids
+            if (value := scores.get(f)) is None or not np.isfinite(float(value))
+        ]
+
     def predict(self, features: np.ndarray) -> np.ndarray:
-        """Return calibrated probabilities of high performance for rows of ``features``."""
-        x = np.atleast_2d(np.asarray(features, dtype=float))
-        return self.estimator.predict_proba(x)[:, 1]
+        """Return calibrated probabilities of high performance for rows of ``features``.
+
+        A row with a missing score gets NaN: nothing is filled in for it.
+        """
+        x = self.design(features)
+        out = np.full(x.shape[0], np.nan)
+        complete = np.isfinite(x).all(axis=1)
+        if complete.any():
+            out[complete] = self.estimator.predict_proba(x[complete])[:, 1]
+        return out
+
+
+def model_features(
+    feature_ids: Sequence[str], composites: Mapping[str, Sequence[str]] | None = None
+) -> tuple[str, ...]:
+    """Return the model's features: inputs outside every composite, then the composites."""
+    grouped = {member for members in (composites or {}).values() for member in members}
+    return tuple(f for f in feature_ids if f not in grouped) + tuple(composites or {})
+
+
+def design_matrix(
+    features: np.ndarray,
+    feature_ids: Sequence[str],
+    composites: Mapping[str, Sequence[str]] | None = None,
+) -> np.ndarray:
+    """Return the model's columns: single features as they are, each composite as its mean.
+
+    A composite is missing (NaN) when any of its members is: its mean over fewer members
+    would be a different measure.
+    """
+    x = np.atleast_2d(np.asarray(features, dtype=float))
+    column = {f: j for j, f in enumerate(feature_ids)}
+    if x.shape[1] != len(column):
+        raise ValueError("features must have one column per feature id")
+    composites = composites or {}
+    grouped = {member for members in composites.values() for member in members}
+    parts = [x[:, [column[f]]] for f in feature_ids if f not in grouped]
+    for members in composites.values():
+        parts.append(x[:, [column[m] for m in members]].mean(axis=1, keepdims=True))
+    return np.hstack(parts) if parts else np.empty((x.shape[0], 0))
 
 
 def _preprocess() -> list[tuple[str, Any]]:
-    return [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
+    return [("scale", StandardScaler())]
 
 
 def choose_strength(x: np.ndarray, y: np.ndarray, random_state: int = 0) -> float:
@@ -252,11 +317,10 @@ def held_out_importance(
 
 
 def _explainer(fitted: CalibratedClassifierCV, feature_ids: Sequence[str]) -> dict[str, Any]:
-    """Return imputation values, scaler centre/scale and standardized coefficients."""
+    """Return the scaler's centre and scale and the standardized coefficients."""
     pipeline = fitted.calibrated_classifiers_[0].estimator
-    impute, scale = pipeline.named_steps["impute"], pipeline.named_steps["scale"]
+    scale = pipeline.named_steps["scale"]
     out = {
-        "fill": dict(zip(feature_ids, map(float, impute.statistics_), strict=True)),
         "center": dict(zip(feature_ids, map(float, scale.mean_), strict=True)),
         "scale": dict(zip(feature_ids, map(float, scale.scale_), strict=True)),
     }
@@ -275,30 +339,43 @@ def calibrate(
     calibration: str = "sigmoid",
     repeats: int | None = None,
     random_state: int = 0,
+    composites: Mapping[str, Sequence[str]] | None = None,
 ) -> Calibration:
-    """Validate out-of-fold, then fit the final model on all incumbents.
+    """Validate out-of-fold, then fit the final model on all complete incumbents.
 
-    ``x`` is n x len(feature_ids) (NaN allowed: imputed by the median); ``y`` is 0/1.
-    Raises :class:`InsufficientDataError` for samples too small to fit honestly.
+    ``x`` is n x len(feature_ids), NaN where a score is missing; ``y`` is 0/1. Rows missing a
+    score the model needs are left out, never imputed. ``composites`` maps a new feature id to
+    the input features it averages (see :func:`design_matrix`). Raises
+    :class:`InsufficientDataError` for samples too small to fit honestly.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y).astype(int).ravel()
     if x.ndim != 2 or x.shape != (y.size, len(feature_ids)):
         raise ValueError("x must be n x len(feature_ids) and match y")
-    warnings = check_sample(y, calibration)
+    composites = {k: list(v) for k, v in (composites or {}).items()}
+    design = design_matrix(x, feature_ids, composites)
+    complete = np.isfinite(design).all(axis=1)
+    left_out = int((~complete).sum())
+    design, y_fit = design[complete], y[complete]
+    warnings = check_sample(y_fit, calibration)
+    if left_out:
+        warnings = [_left_out_warning(left_out, y.size), *warnings]
     build_estimator(method, calibration, random_state)  # refuse an unknown method early
-    repeats = repeats or (5 if y.size < 500 else 3)
+    repeats = repeats or (5 if y_fit.size < 500 else 3)
+    columns = model_features(feature_ids, composites)
     # Hundreds of tiny fits: BLAS threads only add contention, so use one.
     with threadpool_limits(limits=1):
-        oof, fold_importance = _cross_validate(x, y, method, calibration, repeats, random_state)
-        final = _fit(x, y, method, calibration, random_state)
-    explainer = _explainer(final, feature_ids)
-    report = _report(y, oof, fold_importance, feature_ids, method, calibration, repeats, warnings)
+        oof, importance = _cross_validate(design, y_fit, method, calibration, repeats, random_state)
+        final = _fit(design, y_fit, method, calibration, random_state)
+    explainer = _explainer(final, columns)
+    report = _report(y_fit, oof, importance, columns, method, calibration, repeats, warnings)
     final_model = final.calibrated_classifiers_[0].estimator.named_steps["model"]
     report = replace(
         report,
         coefficients=explainer.get("coefficients", {}),
         regularization_c=float(final_model.C) if method == "logistic" else None,
+        composites=composites,
+        left_out=left_out,
     )
     return Calibration(
         estimator=final,
@@ -306,9 +383,18 @@ def calibrate(
         feature_ids=tuple(feature_ids),
         feature_means=dict(zip(feature_ids, map(float, np.nanmean(x, axis=0)), strict=True)),
         feature_sds=dict(zip(feature_ids, map(float, np.nanstd(x, axis=0, ddof=1)), strict=True)),
-        incumbent_predictions=[float(v) for v in final.predict_proba(x)[:, 1]],
+        incumbent_predictions=[float(v) for v in final.predict_proba(design)[:, 1]],
         oof_probability=[float(v) for v in oof],
         explainer={k: v for k, v in explainer.items() if k != "coefficients"},
+        composites=composites,
+    )
+
+
+def _left_out_warning(left_out: int, n: int) -> str:
+    people = "incumbent was" if left_out == 1 else "incumbents were"
+    return (
+        f"{left_out} of {n} {people} left out of the model because a score it needs is "
+        "missing; nothing is filled in for a missing score."
     )
 
 

@@ -62,7 +62,9 @@ class ValidityView:
         rows = []
         for fid, name in self.names.items():
             default = _target(self.default_profile, fid)
-            rows.append(ProfileRow(fid, name, default, _target(self.derived_profile, fid)))
+            derived = _target(self.derived_profile, fid)
+            if default is not None or derived is not None:  # not the model's scenario groups
+                rows.append(ProfileRow(fid, name, default, derived))
         return rows
 
     @property

@@ -98,6 +98,7 @@ def _fit_summary(detail: CandidateDetail, model: dict | None, report: dict) -> F
         knockouts=tuple(knockouts),
         flags=tuple(Flag(f.get("label", ""), f.get("detail", "")) for f in detail.flags),
         probability_note=words,
+        missing=tuple(detail.names.get(f, f) for f in fit.get("missing") or ()) if shown else (),
     )
 
 

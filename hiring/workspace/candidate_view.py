@@ -77,6 +77,7 @@ class CandidateDetail:
     flags: list[dict] = field(default_factory=list)
     model_label: str = ""
     names: dict[str, str] = field(default_factory=dict)
+    model_report: dict = field(default_factory=dict)  # the scoring model's validation report
 
     @property
     def rows(self) -> list[FeatureRow]:
@@ -142,6 +143,14 @@ def model_label(db: Database, model_version_id: int | None) -> str:
     return row["label"]
 
 
+def model_report(db: Database, model_version_id: int | None) -> dict:
+    """Return the validation report of a model version (empty when there is none)."""
+    if not model_version_id:
+        return {}
+    rows = list(db["model_versions"].rows_where("id = ?", [model_version_id], select="report"))
+    return json.loads(rows[0]["report"]) if rows and rows[0]["report"] else {}
+
+
 def role_model_label(db: Database, role: dict) -> str:
     """Name the model version a role uses now: the one pinned on it, else its active one."""
     if role.get("model_version_id"):
@@ -188,6 +197,7 @@ def candidate_detail(
     ]
     detail.flags = list(scores.get("flags") or [])
     detail.model_label = model_label(db, result["model_version_id"])
+    detail.model_report = model_report(db, result["model_version_id"])
     return detail
 
 
