@@ -365,6 +365,7 @@ class FitResult:
     base_rate: float | None = None
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # scores the model needs but lacked
+    interval: list[float] | None = None  # 95% interval of this person's own probability
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-able data."""
@@ -443,7 +444,7 @@ def candidate_fit(
             met_weight += t.weight
         if judged.below_minimum:
             knockouts.append(t.feature_id)
-    probability = percentile = base_rate = None
+    probability = percentile = base_rate = interval = None
     factors: list[tuple[str, float]] = []
     notes: list[str] = []
     sufficient = calibration is not None and calibration.report.evidence_sufficient
@@ -462,6 +463,8 @@ def candidate_fit(
         below = np.sum(predictions < probability) + 0.5 * np.sum(predictions == probability)
         percentile = round(100 * float(below) / predictions.size, 1)
         factors = _factors(calibration, row)
+        bounds = calibration.interval(row)
+        interval = [round(bounds[0], 6), round(bounds[1], 6)] if bounds else None
     if knockouts:
         band, basis = KNOCKOUT_BAND, "minimum"
     elif probability is not None and base_rate:
@@ -482,6 +485,7 @@ def candidate_fit(
         base_rate=base_rate,
         notes=notes,
         missing=missing,
+        interval=interval,
     )
 
 

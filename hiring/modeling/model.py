@@ -1,4 +1,4 @@
-"""Fit the fit model on incumbents, validate it out-of-fold, and explain what drives it.
+r"""Fit the fit model on incumbents, validate it out-of-fold, and explain what drives it.
 
 The default estimator is ``CalibratedClassifierCV(Pipeline(standardization, L2 logistic
 regression), method="sigmoid")``, its L2 strength chosen by cross-validated log loss on the
@@ -20,6 +20,22 @@ Features scored from shared items are collinear by construction (a situational-j
 scenario counts toward two or three competencies), so ``composites`` lets such a group enter
 the model as one feature, the mean of its members' scores; its importance and coefficient
 belong to the group as a whole.
+
+Each candidate's probability comes with an interval for their own estimate
+(:meth:`Calibration.interval`), by the delta method from the fitted model's coefficient
+covariance: the L2 penalty read as a normal prior gives the Laplace (posterior) covariance
+:math:`(\tilde Z^\top W \tilde Z + P / C)^{-1}` of the standardized coefficients and
+intercept (``P`` the identity without the intercept), so the decision value
+:math:`f = \tilde z^\top \beta` at the candidate's scores has variance
+:math:`\tilde z^\top \Sigma \tilde z`; the sigmoid calibration
+:math:`p = \sigma(-(a f + b))` maps it to the logit scale, where the interval is
+symmetric, and back. It needs no refitting at scoring time, it widens for unusual score
+profiles and small samples, and it accounts for the shrinkage the model uses, which a
+bootstrap of a penalized fit would not without refitting the strength every time. The
+calibration's own two parameters are held fixed. Its coverage of the true probability is
+checked against the synthetic generator in the tests: on average over training samples of
+120 to 1,000 incumbents it is 94-97% for a nominal 95% (for one training sample it ranges
+from about 75% to 100%, because any one fit errs in one direction for everybody).
 """
 
 from __future__ import annotations
@@ -29,6 +45,8 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
+from scipy.stats import norm
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
@@ -124,6 +142,8 @@ class Calibration:
     oof_probability: list[float]
     explainer: dict[str, dict[str, float]] = field(default_factory=dict)
     composites: dict[str, list[str]] = field(default_factory=dict)  # model feature -> members
+    # Laplace covariance of the standardized coefficients, intercept last (logistic only)
+    coefficient_covariance: list[list[float]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-able part (the estimator is saved separately with :func:`save_model`)."""
@@ -168,6 +188,49 @@ class Calibration:
         if complete.any():
             out[complete] = self.estimator.predict_proba(x[complete])[:, 1]
         return out
+
+    def interval(
+        self, features: Sequence[float], level: float = 0.95
+    ) -> tuple[float, float] | None:
+        """Return the interval of one candidate's own probability, or None when there is none.
+
+        By the delta method from the coefficient covariance (see the module docstring);
+        None for a model without one (boosting, isotonic calibration, older versions) or a
+        row with a missing score.
+        """
+        if self.coefficient_covariance is None:
+            return None
+        classifier = self.estimator.calibrated_classifiers_[0]
+        calibrator = classifier.calibrators[0]
+        if not hasattr(calibrator, "a_"):
+            return None
+        x = self.design(features)[0]
+        if not np.isfinite(x).all():
+            return None
+        pipeline = classifier.estimator
+        scale, model = pipeline.named_steps["scale"], pipeline.named_steps["model"]
+        z = np.append((x - scale.mean_) / scale.scale_, 1.0)
+        decision = float(z @ np.append(model.coef_[0], model.intercept_[0]))
+        spread = abs(calibrator.a_) * np.sqrt(z @ np.asarray(self.coefficient_covariance) @ z)
+        centre = -(calibrator.a_ * decision + calibrator.b_)
+        half = norm.ppf(0.5 + level / 2) * spread
+        return float(expit(centre - half)), float(expit(centre + half))
+
+
+def coefficient_covariance(fitted: CalibratedClassifierCV, design: np.ndarray) -> np.ndarray:
+    r"""Return the Laplace covariance of an L2 logistic fit's coefficients and intercept.
+
+    The inverse Hessian of the penalized negative log-likelihood
+    :math:`\sum_i \ell_i + \lVert w \rVert^2 / (2C)` at the fit, in the standardized
+    columns with the (unpenalized) intercept last.
+    """
+    pipeline = fitted.calibrated_classifiers_[0].estimator
+    scale, model = pipeline.named_steps["scale"], pipeline.named_steps["model"]
+    z = np.column_stack([(design - scale.mean_) / scale.scale_, np.ones(design.shape[0])])
+    mu = expit(z @ np.append(model.coef_[0], model.intercept_[0]))
+    penalty = np.eye(z.shape[1]) / model.C
+    penalty[-1, -1] = 0.0
+    return np.linalg.inv(z.T @ (z * (mu * (1 - mu))[:, None]) + penalty)
 
 
 def model_features(
@@ -387,6 +450,9 @@ def calibrate(
         oof_probability=[float(v) for v in oof],
         explainer={k: v for k, v in explainer.items() if k != "coefficients"},
         composites=composites,
+        coefficient_covariance=(
+            coefficient_covariance(final, design).tolist() if method == "logistic" else None
+        ),
     )
 
 

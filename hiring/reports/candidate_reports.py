@@ -74,7 +74,11 @@ def _fit_summary(detail: CandidateDetail, model: dict | None, report: dict) -> F
     fit = detail.fit or {}
     shown = model is not None and bool(report.get("evidence_sufficient"))
     probability = finite(fit.get("probability")) if shown else None
-    interval, words = uncertainty(probability, report) if probability is not None else (None, "")
+    interval, source, words = (
+        uncertainty(probability, report, fit.get("interval"))
+        if probability is not None
+        else (None, "", "")
+    )
     by_id = {row.feature_id: row for row in detail.rows}
     knockouts = []
     for fid in fit.get("knockouts") or []:
@@ -98,6 +102,7 @@ def _fit_summary(detail: CandidateDetail, model: dict | None, report: dict) -> F
         knockouts=tuple(knockouts),
         flags=tuple(Flag(f.get("label", ""), f.get("detail", "")) for f in detail.flags),
         probability_note=words,
+        interval_source=source,
         missing=tuple(detail.names.get(f, f) for f in fit.get("missing") or ()) if shown else (),
     )
 

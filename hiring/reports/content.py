@@ -34,6 +34,7 @@ class FitSummary:
     knockouts: tuple[str, ...] = ()
     flags: tuple[Flag, ...] = ()
     probability_note: str = ""  # in words: where the interval comes from and what it means
+    interval_source: str = "person"  # "person": this candidate's own; else similar incumbents
     missing: tuple[str, ...] = ()  # names of the scores the model needed but could not have
 
 
