@@ -89,7 +89,9 @@ def test_only_admins_reach_the_page_and_its_forms(client, auth, db, calibrated, 
 
 
 def test_small_samples_and_insufficient_evidence_are_shown_plainly(app, client, auth, db):
-    role, _version = calibrated_role(app, db, n=60, seed=4, validity=0.05)
+    role, _version = calibrated_role(
+        app, db, n=60, seed=4, validity=0.05, override="Checking how a weak model shows"
+    )
     auth.login("admin")
     page = _page(client, role["id"])
     assert "Small sample:" in page and "60 incumbents, fewer than 100" in page

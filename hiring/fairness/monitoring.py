@@ -28,6 +28,7 @@ from hiring.fairness import (
 )
 from hiring.fairness.incumbent_identity import incumbent_effect_sizes
 from hiring.modeling.fitting import BAND_RANKS
+from hiring.modeling.model import weak_evidence
 from hiring.roles.pipeline import OPEN_STATUSES
 from hiring.roles.services import get_role
 from hiring.workspace.exports import safe_cell
@@ -117,7 +118,10 @@ def _model_label(db: Database, role: dict) -> str:
     if not role.get("model_version_id"):
         return "none active"
     rows = list(db["model_versions"].rows_where("id = ?", [role["model_version_id"]]))
-    return f"{rows[0]['label']} ({rows[0]['status']})" if rows else "none active"
+    if not rows:
+        return "none active"
+    weak = rows[0]["report"] and weak_evidence(json.loads(rows[0]["report"]))
+    return f"{rows[0]['label']} ({rows[0]['status']}{'; weak evidence' if weak else ''})"
 
 
 def _assessed(db: Database, role_id: int) -> list[dict[str, Any]]:

@@ -10,7 +10,10 @@ have it usually does worse than predicting the base rate.
 Every number in the :class:`ValidationReport` comes from out-of-fold predictions of
 repeated stratified K-fold cross-validation (each person's probability averaged over the
 repeats); none is in-sample. When the out-of-fold Brier score does not beat the base rate
-the report says the evidence is insufficient, and no probability should be shown.
+the report says the evidence is insufficient, and no probability should be shown. The
+evidence is *weak* (:func:`weak_evidence`) when the AUC's 95% interval includes 0.5 or the
+lower end of the Brier skill's interval is at or below zero: such a version is activated only
+with a stated reason, and everything that shows its output says the evidence is weak.
 
 Nothing is imputed. The model sees only complete rows: an incumbent with a missing score is
 left out of the fit (the report's warnings say how many), and a candidate missing a score the
@@ -60,7 +63,7 @@ from hiring.modeling.utility import expected_outcomes
 from hiring.modeling.validation import (
     auc_with_ci,
     brier_score,
-    brier_skill_score,
+    brier_skill_with_ci,
     calibration_slope,
     expected_calibration_error,
     roc_auc,
@@ -115,6 +118,7 @@ class ValidationReport:
     warnings: list[str] = field(default_factory=list)
     composites: dict[str, list[str]] = field(default_factory=dict)  # model feature -> members
     left_out: int = 0  # incumbents left out of the fit for a missing score (none is imputed)
+    brier_skill_ci: tuple[float, float] | None = None  # None: calibrated before it was kept
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-able data (tuples become lists)."""
@@ -126,7 +130,52 @@ class ValidationReport:
         values = dict(data)
         values["auc_ci"] = tuple(values["auc_ci"])
         values["validity_ci"] = tuple(values["validity_ci"])
+        if values.get("brier_skill_ci") is not None:
+            values["brier_skill_ci"] = tuple(values["brier_skill_ci"])
         return cls(**values)
+
+    @property
+    def weak_evidence(self) -> list[str]:
+        """The reasons the evidence is weak, in words (empty when it is not)."""
+        return weak_evidence(self.to_dict())
+
+
+def weak_evidence(report: Mapping[str, Any]) -> list[str]:
+    """Say why a stored validation report's evidence is weak; an empty list when it is not.
+
+    Weak: the out-of-fold AUC's 95% interval includes 0.5 (the model may rank no better than
+    chance), or the lower end of the Brier skill's 95% interval is at or below zero (it may
+    not beat telling everyone the base rate). A report kept before the Brier skill's interval
+    was computed cannot show it is not weak, so it counts as weak.
+    """
+    reasons = []
+    low, high = (report.get("auc_ci") or (float("nan"), float("nan")))[:2]
+    if not (low is not None and np.isfinite(low) and low > 0.5):
+        reasons.append(
+            f"the 95% interval of its out-of-fold AUC ({_two(low)} to {_two(high)}) "
+            "includes 0.5, so it may rank people no better than chance"
+        )
+    skill = report.get("brier_skill_ci")
+    if skill is None:
+        reasons.append(
+            "the interval of its Brier skill was not computed when it was calibrated; "
+            "recalibrate to have it"
+        )
+    elif not (skill[0] is not None and np.isfinite(skill[0]) and skill[0] > 0):
+        reasons.append(
+            f"the 95% interval of its Brier skill ({_signed(skill[0])} to "
+            f"{_signed(skill[1])}) reaches zero, so it may not beat giving everyone the "
+            "base rate"
+        )
+    return reasons
+
+
+def _two(value: Any) -> str:
+    return f"{value:.2f}" if isinstance(value, int | float) and np.isfinite(value) else "unknown"
+
+
+def _signed(value: Any) -> str:
+    return f"{value:+.3f}" if isinstance(value, int | float) and np.isfinite(value) else "unknown"
 
 
 @dataclass
@@ -476,7 +525,7 @@ def _report(
 ) -> ValidationReport:
     """Compute every metric from the out-of-fold probabilities."""
     auc, auc_low, auc_high = auc_with_ci(y, oof)
-    skill, base = brier_skill_score(y, oof)
+    skill, base, skill_low, skill_high = brier_skill_with_ci(y, oof)
     ece, bins = expected_calibration_error(y, oof)
     slope, intercept = calibration_slope(y, oof)
     r, r_low, r_high = validity_coefficient(oof, y)
@@ -486,6 +535,13 @@ def _report(
             *warnings,
             "Insufficient evidence: out-of-fold predictions do not beat the base rate, "
             "so no probability is shown.",
+        ]
+    weak = weak_evidence({"auc_ci": (auc_low, auc_high), "brier_skill_ci": (skill_low, skill_high)})
+    if weak:
+        warnings = [
+            *warnings,
+            f"Weak evidence: {'; and '.join(weak)}. Activating this version needs a stated "
+            "reason, and its output is marked as resting on weak evidence.",
         ]
     importance: list[dict[str, Any]] = [
         {"feature": f, "mean": float(m), "sd": float(s)}
@@ -510,6 +566,7 @@ def _report(
         brier=brier_score(y, oof),
         brier_base=base,
         brier_skill=skill,
+        brier_skill_ci=(skill_low, skill_high),
         ece=ece,
         ece_bins=[asdict(b) for b in bins],
         calibration_slope=slope,

@@ -14,6 +14,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from hiring.assessment.ranges import format_score
+from hiring.modeling.model import weak_evidence
 from hiring.reports import (
     FitSummary,
     Flag,
@@ -179,6 +180,9 @@ def _method(result: dict, role: dict, model: dict | None, report: dict) -> Metho
         model_version=_model_name(model, report),
         evidence_sufficient=bool(report.get("evidence_sufficient")),
         calibrated=model is not None,
+        weak_evidence=tuple(weak_evidence(report))
+        if model is not None and report.get("evidence_sufficient")
+        else (),
     )
 
 

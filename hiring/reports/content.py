@@ -119,6 +119,7 @@ class MethodNote:
     model_version: str
     evidence_sufficient: bool
     calibrated: bool = True  # False: no model was used, the band comes from the profile alone
+    weak_evidence: tuple[str, ...] = ()  # why the model's evidence is weak (empty: it is not)
 
 
 @dataclass(frozen=True)

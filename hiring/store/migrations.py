@@ -432,3 +432,14 @@ def m0009_calibration_jobs(db: Database) -> None:
         foreign_keys=[("role_id", "job_roles", "id"), ("version_id", "model_versions", "id")],
     )
     db["calibration_jobs"].create_index(["role_id", "id"])
+
+
+@MIGRATIONS(name="0015_weak_evidence_overrides")
+def m0015_weak_evidence_overrides(db: Database) -> None:
+    """Who activated a model version whose evidence is weak, and why (the override).
+
+    A version whose out-of-fold AUC interval includes 0.5, or whose Brier skill interval
+    reaches 0, is activated only with a stated reason; the row keeps it beside the audit log.
+    """
+    for column in ("override_reason", "override_by"):
+        db["model_versions"].add_column(column, str)

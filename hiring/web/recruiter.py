@@ -18,6 +18,7 @@ from flask import (
 
 from hiring.accounts import audit
 from hiring.errors import HiringError
+from hiring.modeling.versions import weak_versions_in_use
 from hiring.roles.pipeline import OPEN_STATUSES
 from hiring.roles.profiles import feature_names
 from hiring.web.access import roles_required
@@ -73,6 +74,7 @@ def ranked(role_id: int):
         args=args,
         names=feature_names(role),
         compare_form=IdsForm(),
+        weak_models=weak_versions_in_use(db(), role_id),
     )
 
 

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from hiring.assessment.profiles import FeatureTarget, HiringProfile, candidate_fit
 from hiring.assessment.ranges import BELOW, WITHIN, RangeJudgment, judge, score_decimals
 from hiring.errors import HiringError
+from hiring.modeling.model import weak_evidence
 from hiring.roles.profiles import feature_names, role_profile
 from hiring.roles.services import role_questionnaire
 
@@ -83,6 +84,13 @@ class CandidateDetail:
     def rows(self) -> list[FeatureRow]:
         """Scales then competencies."""
         return self.scales + self.competencies
+
+    @property
+    def weak_evidence(self) -> list[str]:
+        """Why the model that scored this candidate rests on weak evidence (empty if it does not)."""
+        if not self.model_report or not self.model_report.get("evidence_sufficient"):
+            return []  # no model, or one whose probabilities are not shown at all
+        return weak_evidence(self.model_report)
 
     @property
     def onboarding_gaps(self) -> list[dict]:
