@@ -170,9 +170,10 @@ def override_counts(db: Database, role_id: int) -> Overrides:
         [role_id],
     )
     by_status = {row["to_status"]: row["n"] for row in rows}
+    advanced = sum(by_status.get(status, 0) for status in SHORTLIST_OR_LATER)
     rejected = by_status.get("rejected", 0)
     total = sum(by_status.values())
-    return Overrides(total=total, advanced=total - rejected, rejected=rejected, by_status=by_status)
+    return Overrides(total=total, advanced=advanced, rejected=rejected, by_status=by_status)
 
 
 def role_report(

@@ -132,6 +132,7 @@ def _candidate_page(candidate_id: int, status_form=None, note_form=None):
         history=decisions.status_history(db(), candidate_id),
         notes=decisions.notes(db(), candidate_id),
         can_decide=detail.candidate["status"] in decisions.DECISION_STATUSES,
+        low_fit=decisions.LOW_FIT_BANDS.get(detail.candidate.get("band") or ""),
         has_report="reports.candidate_report" in current_app.view_functions,
         reissue_form=ReissueForm()
         if detail.candidate["status"] in OPEN_STATUSES and g.user.role in INVITERS
