@@ -127,8 +127,9 @@ def test_not_yaml_is_a_profile_error(tmp_path):
 
 def test_derived_profile_uses_high_performers_quartiles(profile, sample):
     derived = derive_profile(
-        profile, sample.features, sample.y, FEATURE_IDS, importance={"warmth": -0.01}
-    )
+        profile, sample.features, sample.y, FEATURE_IDS,
+        importance={"warmth": (-0.01, 0.004), "empathy": (0.02, 0.005)},
+    )  # fmt: skip
     assert derived.source == "calibration" and derived.based_on == "contact-center-rep@1"
     assert derived.version != profile.version
     top = sample.features[sample.y == 1, FEATURE_IDS.index("empathy")]
@@ -138,6 +139,8 @@ def test_derived_profile_uses_high_performers_quartiles(profile, sample):
     assert target.module == profile.target("empathy").module
     assert target.interview_probes == profile.target("empathy").interview_probes
     assert derived.target("warmth").weight == 0.0
+    total = sum(t.weight for t in profile.features)
+    assert derived.target("empathy").weight == pytest.approx(total)  # all the importance
     assert HiringProfile.from_dict(json.loads(json.dumps(derived.to_dict()))) == derived
 
 

@@ -21,6 +21,17 @@ low end (a missing score counts as not met): ``strong`` m >= .85, ``good`` >= .6
 ``moderate`` >= .45, else ``low``. Any knock-out (a score below the feature's ``minimum``)
 makes the band ``knock-out`` whatever the rest says.
 
+Weights and importance in words
+-------------------------------
+A shipped profile's weights are set by its authors (about 1 each). A profile derived from a
+calibration gets its weights on the same footing (:func:`footing_weights`): each feature's
+share of the model's permutation importance, times the base profile's total weight, so the
+two sum alike; a feature whose importance the data cannot establish (its mean across folds
+is within one SD of zero) gets weight 0. Either way a weight reads as **high** (at least
+1.25 x the profile's average weight), **medium** (0.75-1.25 x), **low** (below) or
+**not established** (0), and an onboarding gap's priority combines that with the gap's size
+(:func:`priority_level`): a clear gap is :data:`CLEAR_GAP` SD or more.
+
 Gaps are signed distances to the target range in standard deviations: negative below the low
 end, positive above the high end, zero inside. The SD is the incumbents' (from the
 calibration), else the questionnaire norms', else the target range width / 1.35. Every
@@ -45,6 +56,9 @@ PHASES = (30, 60, 90)
 LIFT_BANDS = ((1.5, "strong"), (1.1, "good"), (0.75, "moderate"))
 MATCH_BANDS = ((0.85, "strong"), (0.65, "good"), (0.45, "moderate"))
 KNOCKOUT_BAND = "knock-out"
+HIGH, MEDIUM, LOW, NOT_ESTABLISHED = "high", "medium", "low", "not established"
+IMPORTANCE_CUTS = ((1.25, HIGH), (0.75, MEDIUM))  # x the profile's average weight
+CLEAR_GAP = 0.5  # SD below the target: a clear gap rather than a slight one
 DEFAULT_DECIMALS = 1  # judging precision of a feature ``candidate_fit`` is given none for
 IQR_TO_SD = 1.35  # the interquartile range of a normal distribution in SD units
 
@@ -297,21 +311,65 @@ def load_profiles(
     return profiles
 
 
+def footing_weights(
+    importance: Mapping[str, tuple[float, float]], total: float
+) -> dict[str, float]:
+    """Turn permutation importances ``{feature: (mean, sd across folds)}`` into weights.
+
+    An established importance (mean above zero by more than one SD) gets its share of all
+    established importance times ``total``; the rest get 0. With none established the
+    result is empty: the data cannot rank the features at all.
+    """
+    established = {f: m for f, (m, sd) in importance.items() if m > 0 and m - sd > 0}
+    whole = sum(established.values())
+    if not whole:
+        return {}
+    return {f: round(total * established.get(f, 0.0) / whole, 4) for f in importance}
+
+
+def importance_level(weight: float, average: float) -> str:
+    """Say in words how much a weight counts, against the profile's average weight."""
+    if not weight > 0 or not average > 0:
+        return NOT_ESTABLISHED
+    ratio = round(weight / average, 9)  # 0.825 / 1.1 is 0.75, not 0.7499999
+    return next((name for cut, name in IMPORTANCE_CUTS if ratio >= cut), LOW)
+
+
+def importance_levels(profile: HiringProfile) -> dict[str, str]:
+    """Return each feature's importance in words (high, medium, low, not established)."""
+    average = sum(t.weight for t in profile.features) / max(len(profile.features), 1)
+    return {t.feature_id: importance_level(t.weight, average) for t in profile.features}
+
+
+def priority_level(importance: str, gap_sd: float) -> str:
+    """Say how pressing a gap is: an important area with a clear gap (>= CLEAR_GAP SD) first."""
+    if importance == NOT_ESTABLISHED:
+        return NOT_ESTABLISHED
+    clear = abs(gap_sd) >= CLEAR_GAP
+    if importance == HIGH:
+        return HIGH if clear else MEDIUM
+    if importance == MEDIUM:
+        return MEDIUM if clear else LOW
+    return LOW
+
+
 def derive_profile(
     base: HiringProfile,
     features: np.ndarray,
     y: np.ndarray,
     feature_ids: Sequence[str],
     *,
-    importance: Mapping[str, float] | None = None,
+    importance: Mapping[str, tuple[float, float]] | None = None,
     version: str | None = None,
 ) -> HiringProfile:
     """Return a new profile version with targets from the incumbents' high performers.
 
-    Each target becomes the high performers' interquartile range, with their median kept;
-    weights become the positive permutation importances when given (else the base weights).
-    Texts, minimums and modules are kept from ``base``.
+    Each target becomes the high performers' interquartile range, with their median kept.
+    With ``importance`` (``{feature: (mean, sd)}`` permutation importances) the weights are
+    put on the base profile's footing by :func:`footing_weights`; when none is established,
+    or without it, the base weights stay. Texts, minimums and modules are kept from ``base``.
     """
+    learned = footing_weights(importance or {}, sum(t.weight for t in base.features))
     x = np.asarray(features, dtype=float)
     top = x[np.asarray(y).astype(bool)]
     if top.shape[0] < 10:
@@ -325,9 +383,7 @@ def derive_profile(
             targets.append(target)
             continue
         low, median, high = (round(float(v), 2) for v in np.percentile(values, [25, 50, 75]))
-        weight = target.weight
-        if importance is not None and target.feature_id in importance:
-            weight = round(max(float(importance[target.feature_id]), 0.0), 4)
+        weight = learned.get(target.feature_id, target.weight if not learned else 0.0)
         targets.append(replace(target, low=low, high=high, median=median, weight=weight))
     return replace(
         base,
@@ -481,7 +537,7 @@ def candidate_fit(
         factors=factors,
         knockouts=knockouts,
         strengths=_strengths(z, short),
-        onboarding_gaps=_onboarding(profile, gaps, calibration),
+        onboarding_gaps=_onboarding(profile, gaps),
         base_rate=base_rate,
         notes=notes,
         missing=missing,
@@ -495,15 +551,13 @@ def _strengths(z: Mapping[str, float], short: set[str]) -> list[str]:
     return sorted(eligible, key=lambda fid: -z[fid])[:3]
 
 
-def _onboarding(
-    profile: HiringProfile, gaps: Mapping[str, float], calibration: Any
-) -> list[OnboardingGap]:
-    """Rank shortfalls by importance x gap size; importance falls back to profile weight."""
+def _onboarding(profile: HiringProfile, gaps: Mapping[str, float]) -> list[OnboardingGap]:
+    """Rank shortfalls by weight x gap size.
+
+    A calibrated role's profile is the one derived with its model, whose weights are the
+    model's importances on the profile's footing; so one rule ranks gaps with or without it.
+    """
     weight = {t.feature_id: t.weight for t in profile.features}
-    if calibration is not None and calibration.report.evidence_sufficient:
-        learned = {row["feature"]: max(row["mean"], 0.0) for row in calibration.report.importance}
-        if any(v > 0 for v in learned.values()):
-            weight = {fid: learned.get(fid, 0.0) for fid in weight}
     ranked = [
         OnboardingGap(fid, gap, round(weight[fid] * -gap, 6), profile.target(fid).module)
         for fid, gap in gaps.items()

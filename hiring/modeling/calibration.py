@@ -195,7 +195,7 @@ def calibrate_role(
         x, y, feature_ids, method=method, repeats=repeats, random_state=random_state,
         composites=questionnaire.shared_scenario_groups,
     )  # fmt: skip
-    importance = {r["feature"]: r["mean"] for r in result.report.importance}
+    importance = result.report.input_importance()
     derived = derive_profile(
         base, x, y, feature_ids,
         importance=importance if result.report.evidence_sufficient else None,

@@ -139,6 +139,19 @@ class ValidationReport:
         """The reasons the evidence is weak, in words (empty when it is not)."""
         return weak_evidence(self.to_dict())
 
+    def input_importance(self) -> dict[str, tuple[float, float]]:
+        """Each input feature's importance ``(mean, sd)``; a composite's is split equally.
+
+        The members of a composite share one importance: the model cannot tell them apart,
+        so each gets the same share of it (and is established exactly when it is).
+        """
+        out = {}
+        for row in self.importance:
+            members = self.composites.get(row["feature"]) or [row["feature"]]
+            for member in members:
+                out[member] = (row["mean"] / len(members), row["sd"] / len(members))
+        return out
+
 
 def weak_evidence(report: Mapping[str, Any]) -> list[str]:
     """Say why a stored validation report's evidence is weak; an empty list when it is not.

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from hiring.assessment.profiles import NOT_ESTABLISHED, importance_levels, priority_level
 from hiring.assessment.ranges import format_score
 from hiring.modeling.model import weak_evidence
 from hiring.reports import (
@@ -123,12 +124,14 @@ def _strengths(detail: CandidateDetail) -> tuple[Strength, ...]:
 def _gaps(detail: CandidateDetail) -> tuple[Gap, ...]:
     """Turn the stored onboarding gaps (ranked by importance x gap size) into report gaps."""
     known = set(detail.profile.feature_ids) if detail.profile else set()
+    levels = importance_levels(detail.profile) if detail.profile else {}
     gaps = []
     for stored in detail.onboarding_gaps:
         fid, size = stored["feature_id"], -float(stored["gap"])
         m = stored["module"]
         module = Module(m["id"], m["name"], m["covers"], float(m["days"]), m["delivered_by"], int(m["phase"]))  # fmt: skip
         target = detail.profile.target(fid) if fid in known and detail.profile else None
+        level = levels.get(fid, NOT_ESTABLISHED)
         gaps.append(
             Gap(
                 name=detail.names.get(fid, fid),
@@ -138,6 +141,8 @@ def _gaps(detail: CandidateDetail) -> tuple[Gap, ...]:
                 module=module,
                 coaching_questions=target.coaching_questions if target else (),
                 interview_probes=target.interview_probes if target else (),
+                importance_level=level,
+                priority_level=priority_level(level, size),
             )
         )
     return tuple(sorted(gaps, key=lambda gap: -gap.priority))
@@ -168,7 +173,9 @@ def _model_name(model: dict | None, report: dict) -> str:
     return name
 
 
-def _method(result: dict, role: dict, model: dict | None, report: dict) -> MethodNote:
+def _method(
+    result: dict, role: dict, model: dict | None, report: dict, names: dict[str, str]
+) -> MethodNote:
     ci = report.get("auc_ci")
     return MethodNote(
         questionnaire=_questionnaire_name(result, role),
@@ -183,6 +190,10 @@ def _method(result: dict, role: dict, model: dict | None, report: dict) -> Metho
         weak_evidence=tuple(weak_evidence(report))
         if model is not None and report.get("evidence_sufficient")
         else (),
+        shared=tuple(
+            tuple(names.get(m, m) for m in members)
+            for members in (report.get("composites") or {}).values()
+        ),
     )
 
 
@@ -232,7 +243,7 @@ def build_report(
         strengths=_strengths(detail),
         gaps=gaps,
         plan=plan_from_gaps(gaps),
-        method=_method(result, role, model, report),
+        method=_method(result, role, model, report, detail.names),
         notes=_notes(db, candidate["id"]) if variant == "fit" else (),
         page_size=page_size,  # type: ignore[arg-type]
     )

@@ -87,7 +87,11 @@ class Module:
 
 @dataclass(frozen=True)
 class Gap:
-    """A shortfall against the target, ranked by ``priority`` = importance x size of the gap."""
+    """A shortfall against the target, ranked by ``priority`` = importance x size of the gap.
+
+    The numbers are for the method section; people read ``importance_level`` and
+    ``priority_level`` (high, medium, low, not established).
+    """
 
     name: str
     gap_sd: float
@@ -96,6 +100,8 @@ class Gap:
     module: Module
     coaching_questions: tuple[str, ...] = ()
     interview_probes: tuple[str, ...] = ()
+    importance_level: str = ""
+    priority_level: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,7 @@ class MethodNote:
     evidence_sufficient: bool
     calibrated: bool = True  # False: no model was used, the band comes from the profile alone
     weak_evidence: tuple[str, ...] = ()  # why the model's evidence is weak (empty: it is not)
+    shared: tuple[tuple[str, ...], ...] = ()  # names of areas the model weighs together
 
 
 @dataclass(frozen=True)
