@@ -227,7 +227,7 @@ class Calibration:
         """The features the estimator sees: inputs not in a composite, then each composite."""
         return model_features(self.feature_ids, self.composites)
 
-    def design(self, features: np.ndarray) -> np.ndarray:
+    def design(self, features: np.ndarray | Sequence[float]) -> np.ndarray:
         """Turn rows of ``features`` (``feature_ids`` order) into the estimator's columns."""
         return design_matrix(features, self.feature_ids, self.composites)
 
@@ -304,7 +304,7 @@ def model_features(
 
 
 def design_matrix(
-    features: np.ndarray,
+    features: np.ndarray | Sequence[float],
     feature_ids: Sequence[str],
     composites: Mapping[str, Sequence[str]] | None = None,
 ) -> np.ndarray:
@@ -477,8 +477,8 @@ def calibrate(
     y = np.asarray(y).astype(int).ravel()
     if x.ndim != 2 or x.shape != (y.size, len(feature_ids)):
         raise ValueError("x must be n x len(feature_ids) and match y")
-    composites = {k: list(v) for k, v in (composites or {}).items()}
-    design = design_matrix(x, feature_ids, composites)
+    groups = {k: list(v) for k, v in (composites or {}).items()}
+    design = design_matrix(x, feature_ids, groups)
     complete = np.isfinite(design).all(axis=1)
     left_out = int((~complete).sum())
     design, y_fit = design[complete], y[complete]
@@ -487,7 +487,7 @@ def calibrate(
         warnings = [_left_out_warning(left_out, y.size), *warnings]
     build_estimator(method, calibration, random_state)  # refuse an unknown method early
     repeats = repeats or (5 if y_fit.size < 500 else 3)
-    columns = model_features(feature_ids, composites)
+    columns = model_features(feature_ids, groups)
     # Hundreds of tiny fits: BLAS threads only add contention, so use one.
     with threadpool_limits(limits=1):
         oof, importance = _cross_validate(design, y_fit, method, calibration, repeats, random_state)
@@ -499,7 +499,7 @@ def calibrate(
         report,
         coefficients=explainer.get("coefficients", {}),
         regularization_c=float(final_model.C) if method == "logistic" else None,
-        composites=composites,
+        composites=groups,
         left_out=left_out,
     )
     return Calibration(
@@ -511,7 +511,7 @@ def calibrate(
         incumbent_predictions=[float(v) for v in final.predict_proba(design)[:, 1]],
         oof_probability=[float(v) for v in oof],
         explainer={k: v for k, v in explainer.items() if k != "coefficients"},
-        composites=composites,
+        composites=groups,
         coefficient_covariance=(
             coefficient_covariance(final, design).tolist() if method == "logistic" else None
         ),
