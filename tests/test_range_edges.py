@@ -137,7 +137,8 @@ def test_recruiter_page_and_csv_apply_the_rule(client, auth, db, edge_candidate)
     assert ">60<" in rows["Listening"] and "60–100" in rows["Listening"]
     assert "within target" in rows["Listening"]
     assert "minimum 2.4" in rows["Conscientiousness"] and ">2.4<" in rows["Conscientiousness"]
-    assert "Below a minimum" not in page and "knock-out" not in page
+    assert "Below a minimum on:" not in page and "band-knock-out" not in page
+    assert db["candidates"].get(cid)["band"] != "knock-out"
     assert "-0.0" not in page and "−0.0" not in page
     probes = page.split('id="probes-h"')[1].split("</section>")[0]
     assert "Warmth" not in probes and "Listening" not in probes
