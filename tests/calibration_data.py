@@ -9,7 +9,7 @@ from hiring.modeling.incumbents import Criterion
 from hiring.roles import services as roles
 
 
-def scores_csv(n=120, *, seed=1, validity=0.6, extra=None) -> str:
+def scores_csv(n=120, *, seed=1, validity=0.7, extra=None) -> str:
     """Synthetic incumbents as a score CSV; ``extra`` maps a column name to a value per row."""
     sample = simulate_incumbents(n, validity=validity, random_state=seed)
     out = io.StringIO()
@@ -35,8 +35,12 @@ def make_role(db, title="Phone agent"):
     return roles.create_role(db, title=title, location="Leeds", actor="test")
 
 
-def calibrated_role(app, db, *, n=120, seed=1, validity=0.6, activate=True):
-    """A role with imported synthetic incumbents and one calibrated (and active) version."""
+def calibrated_role(app, db, *, n=120, seed=1, validity=0.7, activate=True, override=None):
+    """A role with imported synthetic incumbents and one calibrated (and active) version.
+
+    The defaults give evidence that is not weak; ``override`` is the reason to activate a
+    version whose evidence is weak.
+    """
     role = make_role(db)
     calibration.import_incumbents(
         db, role["id"], scores_csv(n, seed=seed, validity=validity), Criterion("high_performer"),
@@ -45,5 +49,7 @@ def calibrated_role(app, db, *, n=120, seed=1, validity=0.6, activate=True):
     instance = app.config["INSTANCE_PATH"]
     version = calibration.calibrate_role(db, instance, role["id"], actor="test", repeats=1)
     if activate:
-        version = calibration.activate_version(db, instance, version.id, actor="test")
+        version = calibration.activate_version(
+            db, instance, version.id, actor="test", override_reason=override
+        )
     return roles.get_role(db, role["id"]), version

@@ -200,3 +200,21 @@ def test_the_demo_step_calibrates_activates_and_rescores_with_synthetic_incumben
     assert db["incumbents"].count_where("role_id = ? AND synthetic = 1", [role["id"]]) == 300
     assert db["results"].get(cid)["model_version_id"] == version.id
     assert any(line.startswith("Validity: 300 synthetic incumbents") for line in ctx.lines)
+
+
+def _mid_rank(values, p) -> float:
+    values = np.asarray(values)
+    return round(100 * float((values < p).sum() + 0.5 * (values == p).sum()) / values.size, 1)
+
+
+def test_percentiles_rank_candidates_against_out_of_fold_predictions(app, db):
+    role, version = calibrated_role(app, db)
+    state = version.metadata["calibration"]
+    oof, in_sample = state["oof_probability"], state["incumbent_predictions"]
+    differ = 0
+    for seed in range(4):
+        cid, _ = assessed_candidate(app, db, role, f"Person {seed}", f"p{seed}@x.test", seed=seed)
+        candidate = db["candidates"].get(cid)
+        assert candidate["percentile"] == _mid_rank(oof, candidate["fit"])
+        differ += candidate["percentile"] != _mid_rank(in_sample, candidate["fit"])
+    assert differ  # the two rankings part somewhere, so the test can tell them apart

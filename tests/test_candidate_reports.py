@@ -99,8 +99,9 @@ def team(app, db, staff):
         people[key] = completed_candidate(app, db, role, f"Person {key}", f"{key}@x.test", 2, seed)
         if key != "waiting":
             decisions.change_status(
-                db, people[key]["id"], "hired", user_id=staff["recruiter"].id, actor="test"
-            )
+                db, people[key]["id"], "hired", user_id=staff["recruiter"].id, actor="test",
+                reason="Hired after a strong interview",
+            )  # fmt: skip
     return people
 
 
@@ -419,7 +420,9 @@ def test_cache_hits_and_invalidates_on_note_status_and_model(app, db, team, staf
     paths = [first.path]
     decisions.add_note(db, cid, "Strong references.", user_id=staff["recruiter"].id, actor="t")
     paths.append(get().path)
-    decisions.change_status(db, cid, "shortlisted", user_id=staff["recruiter"].id, actor="t")
+    decisions.change_status(
+        db, cid, "shortlisted", user_id=staff["recruiter"].id, actor="t", reason="Good interview"
+    )
     paths.append(get().path)
     calibrate_result(db, cid, team["mine"]["id"])
     paths.append(get().path)

@@ -264,6 +264,35 @@ def test_p_values_match_scipy_and_hand_formulas_on_random_data(random_selection)
         assert row.z_p == pytest.approx(hand_z_p(row.selected, row.n, ref.selected, ref.n))
 
 
+def test_yates_corrected_chi_square_matches_scipy_beside_the_uncorrected_one(random_selection):
+    groups, selected = random_selection
+    table = selection_table(groups, selected)
+    ref = table.row(table.reference_group)
+    compared = [row for row in table.rows if row.group != ref.group]
+    assert compared
+    for row in compared:
+        cells = [[row.selected, row.n - row.selected], [ref.selected, ref.n - ref.selected]]
+        corrected = stats.chi2_contingency(cells, correction=True)
+        assert row.chi2_yates_p == pytest.approx(corrected.pvalue, rel=1e-9)
+        assert row.chi2_yates_p >= row.chi2_p  # the correction is conservative
+
+
+@pytest.mark.parametrize(
+    ("cells", "statistic"),
+    [
+        # 12/40 against 48/80: E = 20, 20 in the first row and 40, 40 in the second, so
+        # |O - E| = 8 in every cell and chi2 = 7.5^2 (2/20 + 2/40) = 8.4375, by hand
+        ((12, 40, 48, 80), 8.4375),
+        # 4/12 against 9/12: E = 6.5 and 5.5 per row, |O - E| = 2.5, less 1/2 is 2
+        ((4, 12, 9, 12), 4 * (2 / 6.5 + 2 / 5.5)),
+    ],
+)
+def test_yates_statistic_matches_a_hand_calculation(cells, statistic):
+    result = compare_proportions(*cells)
+    assert result.chi2_yates_statistic == pytest.approx(statistic, rel=1e-9)
+    assert result.chi2_yates_p == pytest.approx(stats.chi2.sf(statistic, 1), rel=1e-9)
+
+
 def test_scoring_rates_match_fairlearn_on_median_split():
     rng = np.random.default_rng(7)
     frame = pd.DataFrame(

@@ -102,6 +102,32 @@ def test_csv_export_matches_the_report_and_is_audited(client, auth, db, role):
     assert '"format": "csv"' in logged[0]["detail"]
 
 
+def test_yates_chi_square_is_labelled_beside_the_uncorrected_one_on_page_and_csv(
+    client, auth, role
+):
+    from scipy import stats
+
+    _login(auth)
+    page = client.get(f"/admin/fairness/{role['id']}").get_data(as_text=True)
+    assert "Chi-square p, uncorrected" in page and "Chi-square p, Yates-corrected" in page
+    # 4 of 12 men against 9 of 12 women shortlisted
+    cells = [[4, 8], [9, 3]]
+    yates = stats.chi2_contingency(cells, correction=True).pvalue
+    plain = stats.chi2_contingency(cells, correction=False).pvalue
+    table = page.split('id="h-shortlisted"')[1]
+    man = table.split('<th scope="row">Man')[1].split("</tr>")[0]
+    assert f">{yates:.3g}<" in man and f">{plain:.3g}<" in man
+    response = client.get(f"/admin/fairness/{role['id']}/fairness.csv")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    row = next(
+        r for r in rows
+        if r["characteristic"] == "Sex" and r["group"] == "Man"
+        and r["decision_point"].startswith("Completed the assessment → shortlisted")
+    )  # fmt: skip
+    assert float(row["chi2_yates_p"]) == pytest.approx(yates, rel=1e-9)
+    assert float(row["chi2_p"]) == pytest.approx(plain, rel=1e-9)
+
+
 @pytest.mark.slow
 def test_pdf_bias_audit_summary(client, auth, db, role):
     from pypdf import PdfReader
@@ -115,6 +141,7 @@ def test_pdf_bias_audit_summary(client, auth, db, role):
     text = re.sub(r"\s+", " ", text)
     assert "Bias-audit summary" in text and "Night desk" in text
     assert "four-fifths" in text and "Fisher" in text
+    assert "χ² p (uncorr.)" in text and "χ² p (Yates)" in text
     assert "0.44" in text
     assert db["audit_log"].count_where("action = 'fairness.export'") == 1
 

@@ -36,8 +36,9 @@ def team(app, db, staff):
         )
         if key != "waiting":
             decisions.change_status(
-                db, people[key]["id"], "hired", user_id=staff["recruiter"].id, actor="test"
-            )
+                db, people[key]["id"], "hired", user_id=staff["recruiter"].id, actor="test",
+                reason="Hired after a strong interview",
+            )  # fmt: skip
     return {"mine": mine, "theirs": theirs, "other": other, **people}
 
 
@@ -179,5 +180,10 @@ def test_the_demo_step_gives_the_manager_hires_to_plan(app, db):
     assert statuses == {"hired": HIRE, "shortlisted": SHORTLIST, "rejected": 1, "completed": 1}
     manager = accounts.find_user(db, "manager")
     assert len(cohorts.hires(db, manager.id)) == HIRE
-    assert db["status_history"].count_where("override = 1") == 1
+    overrides = list(db["status_history"].rows_where("override = 1"))
+    assert sum(row["to_status"] == "rejected" for row in overrides) == 1
+    for row in overrides:  # the rest move a candidate with a low fit forward, with a reason
+        assert row["reason"]
+        if row["to_status"] != "rejected":
+            assert db["candidates"].get(row["candidate_id"])["band"] in ("low", "knock-out")
     assert ctx.lines

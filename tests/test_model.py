@@ -119,11 +119,45 @@ def test_noise_features_give_insufficient_evidence():
     assert any("Insufficient evidence" in w for w in report.warnings)
 
 
-def test_missing_scores_are_imputed_not_refused(sample):
+def test_missing_scores_are_never_imputed_incomplete_incumbents_are_left_out(sample):
     x = sample.features.copy()
     x[::7, 2] = np.nan
     result = calibrate(x, sample.y, FEATURE_IDS, repeats=1)
-    assert np.isfinite(result.predict(np.full(len(FEATURE_IDS), np.nan))).all()
+    complete = ~np.isnan(x).any(axis=1)
+    assert result.report.n == complete.sum() and result.report.left_out == 43
+    assert any("43 of 300 incumbents were left out" in w for w in result.report.warnings)
+    assert any("nothing is filled in" in w for w in result.report.warnings)
+    assert len(result.oof_probability) == complete.sum()
+    steps = result.estimator.calibrated_classifiers_[0].estimator.named_steps
+    assert list(steps) == ["scale", "model"]  # no imputer anywhere in the pipeline
+    row = sample.features[0].copy()
+    assert np.isfinite(result.predict(row)).all()
+    row[4] = np.nan
+    assert np.isnan(result.predict(row)).all()
+    scores = dict(zip(FEATURE_IDS, row, strict=True))
+    assert result.missing(scores) == ["optimism"]
+    assert result.missing({**scores, "optimism": 3.0, "warmth": None}) == ["warmth"]
+
+
+def test_a_composite_enters_the_model_as_the_mean_of_its_members(sample):
+    groups = {"scenario_group": list(FEATURE_IDS[5:])}
+    result = calibrate(sample.features, sample.y, FEATURE_IDS, repeats=1, composites=groups)
+    assert result.model_features == (*FEATURE_IDS[:5], "scenario_group")
+    assert set(result.report.coefficients) == set(result.model_features)
+    assert {row["feature"] for row in result.report.importance} == set(result.model_features)
+    assert result.report.composites == groups
+    design = result.design(sample.features)
+    np.testing.assert_allclose(design[:, 5], sample.features[:, 5:].mean(axis=1))
+    np.testing.assert_allclose(design[:, :5], sample.features[:, :5])
+    pipeline = result.estimator.calibrated_classifiers_[0].estimator
+    np.testing.assert_allclose(
+        result.predict(sample.features[:5]),
+        result.estimator.predict_proba(design[:5])[:, 1],
+    )
+    assert pipeline.named_steps["scale"].mean_.shape == (6,)
+    one_missing = sample.features[0].copy()
+    one_missing[7] = np.nan  # a member missing makes the composite missing: no mean of five
+    assert np.isnan(result.predict(one_missing)).all()
 
 
 def test_report_and_calibration_round_trip_through_json(tmp_path, calibration, sample):

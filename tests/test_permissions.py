@@ -53,8 +53,9 @@ def build_world(app, db, staff) -> dict:
         made[key] = completed_candidate(app, db, role, name, f"{key}@example.test", level)
     for key in ("hire_a", "hire_b"):
         decisions.change_status(
-            db, made[key]["id"], "hired", user_id=staff["recruiter"].id, actor="test"
-        )
+            db, made[key]["id"], "hired", user_id=staff["recruiter"].id, actor="test",
+            reason="Hired after a strong interview",
+        )  # fmt: skip
     made["other_manager"] = other
     return made
 

@@ -128,8 +128,9 @@ def test_not_yaml_is_a_profile_error(tmp_path):
 
 def test_derived_profile_uses_high_performers_quartiles(profile, sample):
     derived = derive_profile(
-        profile, sample.features, sample.y, FEATURE_IDS, importance={"warmth": -0.01}
-    )
+        profile, sample.features, sample.y, FEATURE_IDS,
+        importance={"warmth": (-0.01, 0.004), "empathy": (0.02, 0.005)},
+    )  # fmt: skip
     assert derived.source == "calibration" and derived.based_on == "contact-center-rep@1"
     assert derived.version != profile.version
     top = sample.features[sample.y == 1, FEATURE_IDS.index("empathy")]
@@ -139,6 +140,8 @@ def test_derived_profile_uses_high_performers_quartiles(profile, sample):
     assert target.module == profile.target("empathy").module
     assert target.interview_probes == profile.target("empathy").interview_probes
     assert derived.target("warmth").weight == 0.0
+    total = sum(t.weight for t in profile.features)
+    assert derived.target("empathy").weight == pytest.approx(total)  # all the importance
     assert HiringProfile.from_dict(json.loads(json.dumps(derived.to_dict()))) == derived
 
 
@@ -190,7 +193,7 @@ def test_fit_with_model_matches_the_calibration(profile, calibration, sample):
     fit = candidate_fit(profile, scores, calibration)
     p = calibration.predict(row)[0]
     assert fit.probability == pytest.approx(p)
-    preds = np.array(calibration.incumbent_predictions)
+    preds = np.array(calibration.oof_probability)
     assert fit.percentile == pytest.approx(
         100 * ((preds < p).sum() + 0.5 * (preds == p).sum()) / 300, abs=0.05
     )
@@ -213,8 +216,8 @@ def test_fit_with_model_matches_the_calibration(profile, calibration, sample):
     sds = calibration.feature_sds
     for fid, gap in fit.gaps.items():
         t = profile.target(fid)
-        value = scores[fid]
-        by_hand = (min(value - t.low, 0) + max(value - t.high, 0)) / sds[fid]
+        value, low, high = (float(f"{v:.1f}") for v in (scores[fid], t.low, t.high))  # as shown
+        by_hand = (min(value - low, 0) + max(value - high, 0)) / sds[fid]
         assert gap == pytest.approx(by_hand, abs=1e-4)
     assert len(fit.strengths) <= 3
     json.dumps(fit.to_dict())

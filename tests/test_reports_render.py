@@ -82,13 +82,16 @@ def test_gaps_are_ranked_by_priority_with_their_modules(rendered):
     data, pdfs = rendered
     text = " ".join(pdf_pages(pdfs["fit"]))
     rows = [
-        "1 Conscientiousness 1.35 0.31 0.42 Closing the loop",
-        "2 Defusing conflict 1.10 0.27 0.30 Calm under fire",
-        "3 Empathy 0.80 0.22 0.18 Reading the customer",
-        "4 Gathering information 0.45 0.20 0.09 Asking the right questions",
+        "1 Conscientiousness 1.35 high high Closing the loop",
+        "2 Defusing conflict 1.10 high high Calm under fire",
+        "3 Empathy 0.80 medium low Reading the customer",
+        "4 Gathering information 0.45 medium low Asking the right questions",
     ]
     positions = [text.index(row) for row in rows]
     assert positions == sorted(positions)
+    # the figures behind the words are in the method section, not in the table
+    method = text[text.index("Importance and priority in figures") :]
+    assert "Conscientiousness: weight 0.31, gap 1.35 SD, priority 0.42" in method
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ from hiring.modeling.utility import (
     biserial_from_point_biserial,
     empirical_success_ratio,
     expected_outcomes,
+    naylor_shine,
     taylor_russell,
 )
 from hiring.modeling.validation import (
@@ -139,6 +140,40 @@ def test_biserial_conversion_recovers_latent_correlation():
     y = latent[:, 1] > stats.norm.ppf(0.7)
     r_pb = np.corrcoef(latent[:, 0], y)[0, 1]
     assert biserial_from_point_biserial(r_pb, y.mean()) == pytest.approx(0.5, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("validity", "selection_ratio", "hand"),
+    [
+        # SR = .5 cuts at z = 0, phi(0) = 1/sqrt(2 pi) = .398942: .5 x .398942 / .5
+        (0.5, 0.5, 0.5 / np.sqrt(2 * np.pi) / 0.5),
+        # SR = .1 cuts at z = 1.281552, phi = .175498: .3 x .175498 / .1 = .526494
+        (0.3, 0.1, 0.526494),
+        (0.0, 0.2, 0.0),
+        (0.4, 1.0, 0.0),  # hiring everyone gives the average
+    ],
+)
+def test_naylor_shine_matches_hand_values(validity, selection_ratio, hand):
+    assert naylor_shine(validity, selection_ratio) == pytest.approx(hand, abs=1e-6)
+
+
+@pytest.mark.parametrize(("r", "sr"), [(0.35, 0.1), (0.6, 0.3), (0.25, 0.5)])
+def test_naylor_shine_matches_a_monte_carlo_selection(r, sr):
+    rng = np.random.default_rng(11)
+    x, y = rng.multivariate_normal([0, 0], [[1, r], [r, 1]], 400_000).T
+    hired = x > np.quantile(x, 1 - sr)
+    assert naylor_shine(r, sr) == pytest.approx(y[hired].mean(), abs=0.01)
+
+
+def test_expected_outcomes_give_naylor_shine_from_the_latent_validity():
+    rng = np.random.default_rng(12)
+    score = rng.standard_normal(400)
+    y = (score + rng.standard_normal(400) > 0.5).astype(int)
+    r = float(np.corrcoef(score, y)[0, 1])
+    rows = expected_outcomes(y, score, r, shares=(0.2,))
+    latent = biserial_from_point_biserial(r, y.mean())
+    assert rows[0].naylor_shine == pytest.approx(naylor_shine(latent, 0.2))
+    assert rows[0].to_dict()["naylor_shine"] == rows[0].naylor_shine
 
 
 def test_empirical_success_ratio_takes_the_top_share():

@@ -58,6 +58,13 @@ def test_admin_sees_the_out_of_fold_evidence(client, auth, calibrated):
     top = report.importance[0]
     assert f"{top['mean']:+.3f} ± {top['sd']:.3f}" in page  # the strongest trait's bar tip
     assert "Taylor-Russell" in page and "Empirical" in page
+    assert "Naylor-Shine: average performance of those hired" in page
+    outcomes = page.split('id="h-outcomes"')[1].split("</table>")[0]
+    for row in report.expected_outcomes:  # beside Taylor-Russell, in SD units
+        assert (
+            f'{row["taylor_russell"] * 100:.1f}%</td><td class="num">{row["naylor_shine"]:+.2f} SD'
+            in outcomes
+        )
     assert "Derived target" in page and "Default target" in page
     assert "synthetic incumbents" in page
     assert 'style="' not in page and "<style" not in page
@@ -85,7 +92,9 @@ def test_only_admins_reach_the_page_and_its_forms(client, auth, db, calibrated, 
 
 
 def test_small_samples_and_insufficient_evidence_are_shown_plainly(app, client, auth, db):
-    role, _version = calibrated_role(app, db, n=60, seed=4, validity=0.05)
+    role, _version = calibrated_role(
+        app, db, n=60, seed=4, validity=0.05, override="Checking how a weak model shows"
+    )
     auth.login("admin")
     page = _page(client, role["id"])
     assert "Small sample:" in page and "60 incumbents, fewer than 100" in page

@@ -14,15 +14,29 @@ band           lift ``p / b``
 ``low``        < 0.75
 =============  ===================
 
-Without a probability (no calibration yet, or one whose evidence is insufficient) the band
-comes from the profile match ``m``: the weighted share of features at or above their target's
+Without a probability (no calibration yet, one whose evidence is insufficient, or a candidate
+missing a score the model needs: nothing is ever imputed) the band comes from the profile
+match ``m``: the weighted share of features at or above their target's
 low end (a missing score counts as not met): ``strong`` m >= .85, ``good`` >= .65,
 ``moderate`` >= .45, else ``low``. Any knock-out (a score below the feature's ``minimum``)
 makes the band ``knock-out`` whatever the rest says.
 
+Weights and importance in words
+-------------------------------
+A shipped profile's weights are set by its authors (about 1 each). A profile derived from a
+calibration gets its weights on the same footing (:func:`footing_weights`): each feature's
+share of the model's permutation importance, times the base profile's total weight, so the
+two sum alike; a feature whose importance the data cannot establish (its mean across folds
+is within one SD of zero) gets weight 0. Either way a weight reads as **high** (at least
+1.25 x the profile's average weight), **medium** (0.75-1.25 x), **low** (below) or
+**not established** (0), and an onboarding gap's priority combines that with the gap's size
+(:func:`priority_level`): a clear gap is :data:`CLEAR_GAP` SD or more.
+
 Gaps are signed distances to the target range in standard deviations: negative below the low
 end, positive above the high end, zero inside. The SD is the incumbents' (from the
-calibration), else the questionnaire norms', else the target range width / 1.35.
+calibration), else the questionnaire norms', else the target range width / 1.35. Every
+judgment against a target or a minimum is made on the scores as they are shown (see
+:mod:`hiring.assessment.ranges`), so a score shown inside its shown range is never below it.
 """
 
 from __future__ import annotations
@@ -34,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from hiring.assessment.ranges import BELOW, judge
 from hiring.errors import HiringError
 from hiring.store.text_input import InputFileError
 from hiring.store.yaml_input import load_yaml_file
@@ -42,6 +57,10 @@ PHASES = (30, 60, 90)
 LIFT_BANDS = ((1.5, "strong"), (1.1, "good"), (0.75, "moderate"))
 MATCH_BANDS = ((0.85, "strong"), (0.65, "good"), (0.45, "moderate"))
 KNOCKOUT_BAND = "knock-out"
+HIGH, MEDIUM, LOW, NOT_ESTABLISHED = "high", "medium", "low", "not established"
+IMPORTANCE_CUTS = ((1.25, HIGH), (0.75, MEDIUM))  # x the profile's average weight
+CLEAR_GAP = 0.5  # SD below the target: a clear gap rather than a slight one
+DEFAULT_DECIMALS = 1  # judging precision of a feature ``candidate_fit`` is given none for
 IQR_TO_SD = 1.35  # the interquartile range of a normal distribution in SD units
 
 
@@ -308,21 +327,65 @@ def load_profiles(
     return profiles
 
 
+def footing_weights(
+    importance: Mapping[str, tuple[float, float]], total: float
+) -> dict[str, float]:
+    """Turn permutation importances ``{feature: (mean, sd across folds)}`` into weights.
+
+    An established importance (mean above zero by more than one SD) gets its share of all
+    established importance times ``total``; the rest get 0. With none established the
+    result is empty: the data cannot rank the features at all.
+    """
+    established = {f: m for f, (m, sd) in importance.items() if m > 0 and m - sd > 0}
+    whole = sum(established.values())
+    if not whole:
+        return {}
+    return {f: round(total * established.get(f, 0.0) / whole, 4) for f in importance}
+
+
+def importance_level(weight: float, average: float) -> str:
+    """Say in words how much a weight counts, against the profile's average weight."""
+    if not weight > 0 or not average > 0:
+        return NOT_ESTABLISHED
+    ratio = round(weight / average, 9)  # 0.825 / 1.1 is 0.75, not 0.7499999
+    return next((name for cut, name in IMPORTANCE_CUTS if ratio >= cut), LOW)
+
+
+def importance_levels(profile: HiringProfile) -> dict[str, str]:
+    """Return each feature's importance in words (high, medium, low, not established)."""
+    average = sum(t.weight for t in profile.features) / max(len(profile.features), 1)
+    return {t.feature_id: importance_level(t.weight, average) for t in profile.features}
+
+
+def priority_level(importance: str, gap_sd: float) -> str:
+    """Say how pressing a gap is: an important area with a clear gap (>= CLEAR_GAP SD) first."""
+    if importance == NOT_ESTABLISHED:
+        return NOT_ESTABLISHED
+    clear = abs(gap_sd) >= CLEAR_GAP
+    if importance == HIGH:
+        return HIGH if clear else MEDIUM
+    if importance == MEDIUM:
+        return MEDIUM if clear else LOW
+    return LOW
+
+
 def derive_profile(
     base: HiringProfile,
     features: np.ndarray,
     y: np.ndarray,
     feature_ids: Sequence[str],
     *,
-    importance: Mapping[str, float] | None = None,
+    importance: Mapping[str, tuple[float, float]] | None = None,
     version: str | None = None,
 ) -> HiringProfile:
     """Return a new profile version with targets from the incumbents' high performers.
 
-    Each target becomes the high performers' interquartile range, with their median kept;
-    weights become the positive permutation importances when given (else the base weights).
-    Texts, minimums and modules are kept from ``base``.
+    Each target becomes the high performers' interquartile range, with their median kept.
+    With ``importance`` (``{feature: (mean, sd)}`` permutation importances) the weights are
+    put on the base profile's footing by :func:`footing_weights`; when none is established,
+    or without it, the base weights stay. Texts, minimums and modules are kept from ``base``.
     """
+    learned = footing_weights(importance or {}, sum(t.weight for t in base.features))
     x = np.asarray(features, dtype=float)
     top = x[np.asarray(y).astype(bool)]
     if top.shape[0] < 10:
@@ -336,9 +399,7 @@ def derive_profile(
             targets.append(target)
             continue
         low, median, high = (round(float(v), 2) for v in np.percentile(values, [25, 50, 75]))
-        weight = target.weight
-        if importance is not None and target.feature_id in importance:
-            weight = round(max(float(importance[target.feature_id]), 0.0), 4)
+        weight = learned.get(target.feature_id, target.weight if not learned else 0.0)
         targets.append(replace(target, low=low, high=high, median=median, weight=weight))
     return replace(
         base,
@@ -375,10 +436,21 @@ class FitResult:
     onboarding_gaps: list[OnboardingGap]
     base_rate: float | None = None
     notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # scores the model needs but lacked
+    interval: list[float] | None = None  # 95% interval of this person's own probability
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-able data."""
         return asdict(self)
+
+
+def missing_note(count: int) -> str:
+    """Say why a candidate missing ``count`` of the model's scores has no probability."""
+    scores = "a score" if count == 1 else f"{count} scores"
+    return (
+        f"No probability: {scores} the model needs could not be computed (too few answers), "
+        "and nothing is filled in for a missing score. The band comes from the hiring profile."
+    )
 
 
 def _band(thresholds: Sequence[tuple[float, str]], value: float) -> str:
@@ -401,15 +473,14 @@ def _spread(profile: HiringProfile, calibration: Any, norms: Mapping[str, Any] |
     return out
 
 
-def _factors(calibration: Any, scores: Mapping[str, float | None]) -> list[tuple[str, float]]:
-    """Return coefficient x standardized value per feature, largest effect first."""
-    coefficients = calibration.report.coefficients
+def _factors(calibration: Any, row: Sequence[float]) -> list[tuple[str, float]]:
+    """Return coefficient x standardized value per model feature, largest effect first."""
     explainer = calibration.explainer
-    factors = []
-    for fid, coef in coefficients.items():
-        value = scores.get(fid)
-        value = explainer["fill"][fid] if value is None or not np.isfinite(value) else value
-        factors.append((fid, coef * (value - explainer["center"][fid]) / explainer["scale"][fid]))
+    values = dict(zip(calibration.model_features, calibration.design(row)[0], strict=True))
+    factors = [
+        (fid, coef * (values[fid] - explainer["center"][fid]) / explainer["scale"][fid])
+        for fid, coef in calibration.report.coefficients.items()
+    ]
     return sorted(factors, key=lambda item: -abs(item[1]))
 
 
@@ -419,38 +490,53 @@ def candidate_fit(
     calibration: Any = None,
     *,
     norms: Mapping[str, tuple[float, float, int]] | None = None,
+    decimals: Mapping[str, int] | None = None,
 ) -> FitResult:
     """Explain a candidate's fit: probability, band, percentile, gaps, factors and modules.
 
     ``scores`` maps feature id to score (None or NaN when missing); ``calibration`` is a
-    :class:`hiring.modeling.model.Calibration` (or None before any calibration).
+    :class:`hiring.modeling.model.Calibration` (or None before any calibration);
+    ``decimals`` (the questionnaire's ``score_decimals``) is the precision each score is
+    shown, and so judged, with.
     """
     spread = _spread(profile, calibration, norms)
-    gaps, knockouts, met_weight, z = {}, [], 0.0, {}
+    gaps, knockouts, met_weight, z, short = {}, [], 0.0, {}, set()
     for t in profile.features:
         value = scores.get(t.feature_id)
         if value is None or not np.isfinite(value):
             continue
         centre, sd = spread[t.feature_id]
         z[t.feature_id] = (value - centre) / sd
-        below, above = min(value - t.low, 0.0), max(value - t.high, 0.0)
-        gaps[t.feature_id] = round((below + above) / sd, 4)
-        met_weight += t.weight if value >= t.low else 0.0
-        if t.minimum is not None and value < t.minimum:
+        places = (decimals or {}).get(t.feature_id, DEFAULT_DECIMALS)
+        judged = judge(value, t.low, t.high, decimals=places, sd=sd, minimum=t.minimum)
+        gaps[t.feature_id] = round(judged.gap, 4)
+        if judged.position == BELOW:
+            short.add(t.feature_id)
+        else:
+            met_weight += t.weight
+        if judged.below_minimum:
             knockouts.append(t.feature_id)
-    probability = percentile = base_rate = None
+    probability = percentile = base_rate = interval = None
     factors: list[tuple[str, float]] = []
-    notes = []
-    if calibration is not None and calibration.report.evidence_sufficient:
-        row = [scores.get(f) for f in calibration.feature_ids]
-        probability = float(calibration.predict([np.nan if v is None else v for v in row])[0])
+    notes: list[str] = []
+    sufficient = calibration is not None and calibration.report.evidence_sufficient
+    missing = calibration.missing(scores) if sufficient else []
+    if calibration is not None and not sufficient:
+        notes.append("Insufficient evidence: the model does not beat the base rate yet.")
+    elif missing:
+        notes.append(missing_note(len(missing)))
+    elif calibration is not None:
+        row = [float(scores[f]) for f in calibration.feature_ids]  # type: ignore[arg-type]
+        probability = float(calibration.predict(row)[0])
         base_rate = calibration.report.base_rate
-        predictions = np.asarray(calibration.incumbent_predictions)
+        # against what the model predicts for people it has not seen: the final model's
+        # in-sample predictions of the incumbents are more extreme than a candidate's can be
+        predictions = np.asarray(calibration.oof_probability)
         below = np.sum(predictions < probability) + 0.5 * np.sum(predictions == probability)
         percentile = round(100 * float(below) / predictions.size, 1)
-        factors = _factors(calibration, scores)
-    elif calibration is not None:
-        notes.append("Insufficient evidence: the model does not beat the base rate yet.")
+        factors = _factors(calibration, row)
+        bounds = calibration.interval(row)
+        interval = [round(bounds[0], 6), round(bounds[1], 6)] if bounds else None
     if knockouts:
         band, basis = KNOCKOUT_BAND, "minimum"
     elif probability is not None and base_rate:
@@ -466,30 +552,28 @@ def candidate_fit(
         gaps=gaps,
         factors=factors,
         knockouts=knockouts,
-        strengths=_strengths(profile, scores, z),
-        onboarding_gaps=_onboarding(profile, gaps, calibration),
+        strengths=_strengths(z, short),
+        onboarding_gaps=_onboarding(profile, gaps),
         base_rate=base_rate,
         notes=notes,
+        missing=missing,
+        interval=interval,
     )
 
 
-def _strengths(
-    profile: HiringProfile, scores: Mapping[str, float | None], z: Mapping[str, float]
-) -> list[str]:
+def _strengths(z: Mapping[str, float], short: set[str]) -> list[str]:
     """The three features furthest above the typical incumbent, among those on target."""
-    eligible = [fid for fid in z if scores[fid] >= profile.target(fid).low]  # type: ignore[operator]
+    eligible = [fid for fid in z if fid not in short]
     return sorted(eligible, key=lambda fid: -z[fid])[:3]
 
 
-def _onboarding(
-    profile: HiringProfile, gaps: Mapping[str, float], calibration: Any
-) -> list[OnboardingGap]:
-    """Rank shortfalls by importance x gap size; importance falls back to profile weight."""
+def _onboarding(profile: HiringProfile, gaps: Mapping[str, float]) -> list[OnboardingGap]:
+    """Rank shortfalls by weight x gap size.
+
+    A calibrated role's profile is the one derived with its model, whose weights are the
+    model's importances on the profile's footing; so one rule ranks gaps with or without it.
+    """
     weight = {t.feature_id: t.weight for t in profile.features}
-    if calibration is not None and calibration.report.evidence_sufficient:
-        learned = {row["feature"]: max(row["mean"], 0.0) for row in calibration.report.importance}
-        if any(v > 0 for v in learned.values()):
-            weight = {fid: learned.get(fid, 0.0) for fid in weight}
     ranked = [
         OnboardingGap(fid, gap, round(weight[fid] * -gap, 6), profile.target(fid).module)
         for fid, gap in gaps.items()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from hiring.assessment.ranges import score_decimals
 from hiring.errors import HiringError
 
 LIKERT_KINDS = ("trait", "attention", "impression")
@@ -124,6 +125,14 @@ class Questionnaire:
         return tuple(s.id for s in self.scales) + tuple(c.id for c in self.competencies)
 
     @cached_property
+    def score_decimals(self) -> dict[str, int]:
+        """How many decimals each feature's score is shown and judged with (see ``ranges``)."""
+        scale = score_decimals(1.0, float(self.response_scale.points))
+        return {s.id: scale for s in self.scales} | {
+            c.id: score_decimals(0.0, 100.0) for c in self.competencies
+        }
+
+    @cached_property
     def likert_by_id(self) -> dict[str, LikertItem]:
         """Likert items by id."""
         return {item.id: item for item in self.items}
@@ -148,6 +157,30 @@ class Questionnaire:
             for i in self.item_ids
             if i in self.sjt_by_id and competency_id in self.sjt_by_id[i].competencies
         )
+
+    @cached_property
+    def shared_scenario_groups(self) -> dict[str, tuple[str, ...]]:
+        """Competencies linked by shared scenarios, each group under a model feature id.
+
+        A scenario that counts toward two competencies makes their scores correlated by
+        construction; every group of competencies linked that way (directly or through
+        others) enters the fit model as one feature, the mean of the group's scores. The
+        ids are ``scenario_group`` for a single group, else ``scenario_group_1``, ...
+        """
+        group = {c.id: {c.id} for c in self.competencies}
+        for scenario in self.sjt_items:
+            linked = set().union(*(group[c] for c in scenario.competencies))
+            for c in linked:
+                group[c] = linked
+        order = [c.id for c in self.competencies]
+        groups, seen = [], set()
+        for c in order:
+            if len(group[c]) > 1 and c not in seen:
+                groups.append(tuple(m for m in order if m in group[c]))
+                seen |= group[c]
+        if len(groups) == 1:
+            return {"scenario_group": groups[0]}
+        return {f"scenario_group_{i}": members for i, members in enumerate(groups, start=1)}
 
     @property
     def label(self) -> str:

@@ -12,8 +12,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from hiring.accounts.audit import now_iso
+from hiring.assessment.ranges import WITHIN, judge
 from hiring.candidates.records import get_candidate, is_submitted
-from hiring.roles.profiles import feedback_texts
+from hiring.roles.profiles import feedback_texts, role_profile
 from hiring.roles.services import get_role, role_questionnaire
 
 # Where a score sits against the range the role looks for, in words (gaps are in SD units).
@@ -91,15 +92,25 @@ def lower_first(text: str) -> str:
     return text
 
 
-def _stored_fit(db: Database, candidate: dict) -> dict:
-    result = _result(db, candidate["id"]) if is_submitted(candidate) else None
-    return json.loads(result["fit"]) if result and result["fit"] else {}
+def _shown_gaps(fit: dict, result: dict | None, profile, questionnaire) -> dict[str, float]:
+    """The stored gaps, with none where the shown score is within its shown target range."""
+    gaps: dict[str, float] = dict(fit.get("gaps", {}))
+    scores = json.loads(result["scores"]) if result and result["scores"] else {}
+    values = {**scores.get("scales", {}), **scores.get("competencies", {})}
+    for fid, value in values.items():
+        if profile is None or fid not in profile.feature_ids or value is None:
+            continue
+        target = profile.target(fid)
+        places = questionnaire.score_decimals.get(fid, 1)
+        if judge(value, target.low, target.high, decimals=places).position == WITHIN:
+            gaps[fid] = 0.0  # a fit stored before gaps followed the shown values
+    return gaps
 
 
-def _relative_strengths(fit: dict, skip: set[str], known: set[str]) -> list[str]:
+def _relative_strengths(gaps: dict[str, float], skip: set[str], known: set[str]) -> list[str]:
     """Return the qualities furthest up compared with the others, when none is on target."""
-    gaps = {fid: gap for fid, gap in fit.get("gaps", {}).items() if fid in known - skip}
-    return sorted(gaps, key=lambda fid: -gaps[fid])[:RELATIVE_STRENGTHS_SHOWN]
+    kept = {fid: gap for fid, gap in gaps.items() if fid in known - skip}
+    return sorted(kept, key=lambda fid: -kept[fid])[:RELATIVE_STRENGTHS_SHOWN]
 
 
 def explain(db: Database, candidate_id: int) -> Explanation:
@@ -111,8 +122,9 @@ def explain(db: Database, candidate_id: int) -> Explanation:
     candidate = get_candidate(db, candidate_id)
     role = get_role(db, candidate["role_id"])
     questionnaire = role_questionnaire(role)
-    fit = _stored_fit(db, candidate)
-    gaps: dict[str, float] = fit.get("gaps", {})
+    result = _result(db, candidate_id) if is_submitted(candidate) else None
+    fit = json.loads(result["fit"]) if result and result["fit"] else {}
+    gaps = _shown_gaps(fit, result, role_profile(db, role), questionnaire)
     described = {s.id: (s.name, lower_first(s.description)) for s in questionnaire.scales} | {
         c.id: (c.name, lower_first(c.description)) for c in questionnaire.competencies
     }
@@ -122,13 +134,15 @@ def explain(db: Database, candidate_id: int) -> Explanation:
     ]
     texts = feedback_texts(db, role) if fit else {}
     areas = [
-        g["feature_id"] for g in fit.get("onboarding_gaps", []) if g["feature_id"] in described
+        g["feature_id"]
+        for g in fit.get("onboarding_gaps", [])
+        if g["feature_id"] in described and gaps.get(g["feature_id"], -1.0) < 0
     ]
     areas = areas[:AREAS_SHOWN]
     strengths = [fid for fid in fit.get("strengths", []) if fid in described][:STRENGTHS_SHOWN]
     relative = bool(fit) and not strengths
     if relative:
-        strengths = _relative_strengths(fit, set(areas), set(described))
+        strengths = _relative_strengths(gaps, set(areas), set(described))
     return Explanation(
         role_title=role["title"],
         status=STATUS_WORDS.get(candidate["status"], candidate["status"]),

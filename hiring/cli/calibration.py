@@ -94,13 +94,26 @@ def report_lines(report: ValidationReport) -> list[str]:
         f"(base rate {report.base_rate:.1%})",
         f"  AUC               {report.auc:.3f} ({_ci(report.auc_ci)})",
         f"  Brier score       {report.brier:.3f} (base rate alone {report.brier_base:.3f}; "
-        f"skill {report.brier_skill:+.3f})",
+        f"skill {report.brier_skill:+.3f}{_skill_ci(report)})",
         f"  ECE               {report.ece:.3f}",
         f"  calibration slope {report.calibration_slope:.2f} "
         f"(intercept {report.calibration_intercept:+.2f}; 1 and 0 are ideal)",
         f"  validity r        {report.validity:.3f} ({_ci(report.validity_ci)})",
         *(f"Warning: {w}" for w in report.warnings),
     ]
+
+
+def _skill_ci(report: ValidationReport) -> str:
+    if report.brier_skill_ci is None:
+        return ", no interval recorded"
+    low, high = report.brier_skill_ci
+    return f", 95% CI {low:+.3f} to {high:+.3f}"
+
+
+OVERRIDE_HELP = (
+    "Why a version with weak evidence is activated anyway (an override, kept in the audit "
+    "log); refused without it."
+)
 
 
 def _plain(value):
@@ -136,28 +149,48 @@ def _plain(value):
     show_default=True,
     help="Make the new version the role's active model at once.",
 )
+@click.option("--override-reason", default=None, metavar="TEXT", help=OVERRIDE_HELP)
 @click.pass_context
-def calibrate(ctx, role_slug, method, repeats, as_json, activate) -> None:
-    """Fit the role's fit model on its incumbents and report its out-of-fold validity."""
+def calibrate(ctx, role_slug, method, repeats, as_json, activate, override_reason) -> None:
+    """Fit the role's fit model on its incumbents and report its out-of-fold validity.
+
+    With --activate, a version whose evidence is weak (AUC interval including 0.5, or a
+    Brier skill interval reaching 0) is kept but not activated unless --override-reason
+    says why.
+    """
     from hiring.cli import command_hint
 
     app, db, role = _app_db(ctx, role_slug)
     version = calibration.calibrate_role(
         db, app.instance_path, role["id"], method=method, repeats=repeats
     )
+    refused = None
     if activate:
-        version = calibration.activate_version(db, app.instance_path, version.id)
+        try:
+            version = calibration.activate_version(
+                db, app.instance_path, version.id, override_reason=override_reason
+            )
+        except calibration.WeakEvidenceError as error:
+            refused = error
     if as_json:
         data = {"id": version.id, "label": version.label, "status": version.status}
+        data["weak_evidence"] = version.weak_evidence
         click.echo(
             json.dumps(
                 _plain({**data, "report": version.report.to_dict()}), indent=2, ensure_ascii=False
             )
         )
+    else:
+        click.echo(f"Calibrated model {version.id}: {version.label} for role {role['slug']}.")
+        for line in report_lines(version.report):
+            click.echo(line)
+    if refused is not None:
+        raise HiringError(
+            f"Model {version.id} is stored but not active: it rests on weak evidence. To "
+            f'activate it anyway: hiring models activate {version.id} --override-reason "..."'
+        )
+    if as_json:
         return
-    click.echo(f"Calibrated model {version.id}: {version.label} for role {role['slug']}.")
-    for line in report_lines(version.report):
-        click.echo(line)
     if version.status == "active":
         hint = command_hint(ctx, f"rescore --role {role['slug']}")
         click.echo(f"Active now. Re-score earlier candidates with: {hint}")
@@ -185,7 +218,13 @@ def models_list(ctx, role_slug) -> None:
         click.echo(f"No model versions for {role['slug']} yet. Make one with: {hint}")
     for v in versions:
         r = v.report
-        evidence = "" if r.evidence_sufficient else "  insufficient evidence"
+        evidence = (
+            "  insufficient evidence"
+            if not r.evidence_sufficient
+            else "  weak evidence"
+            if v.weak_evidence
+            else ""
+        )
         reason = f"  ({v.suspend_reason})" if v.status == "suspended" else ""
         click.echo(
             f"{v.id:>4}  {v.status:<9} {v.created_at[:10]}  AUC {r.auc:.3f} "
@@ -195,12 +234,28 @@ def models_list(ctx, role_slug) -> None:
 
 @models_group.command("activate")
 @click.argument("version_id", metavar="ID", type=int)
+@click.option("--override-reason", default=None, metavar="TEXT", help=OVERRIDE_HELP)
 @click.pass_context
-def models_activate(ctx, version_id) -> None:
-    """Make model version ID its role's active model (candidates are scored with it)."""
+def models_activate(ctx, version_id, override_reason) -> None:
+    """Make model version ID its role's active model (candidates are scored with it).
+
+    A version whose evidence is weak (AUC interval including 0.5, or a Brier skill interval
+    reaching 0) is activated only with --override-reason.
+    """
     app, db, _role = _app_db(ctx)
-    version = calibration.activate_version(db, app.instance_path, version_id)
+    try:
+        version = calibration.activate_version(
+            db, app.instance_path, version_id, override_reason=override_reason
+        )
+    except calibration.WeakEvidenceError as error:
+        raise HiringError(f"{error.message} Add --override-reason TEXT.") from None
     click.echo(f"Model {version.id} ({version.label}) is active.")
+    if version.override_reason:
+        click.echo(
+            "Activated despite weak evidence (override recorded): "
+            + "; and ".join(version.weak_evidence)
+            + "."
+        )
     if not version.report.evidence_sufficient:
         click.echo("Warning: its evidence is insufficient, so no probability is shown.")
 

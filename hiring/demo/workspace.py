@@ -37,6 +37,8 @@ def add_demo_decisions(ctx: DemoContext) -> None:
                     ("rejected", "Synthetic demo: preferred candidates free for evening shifts")
                 ]
             for status, reason in steps:
+                if not reason and decisions.against_low_fit(row, status):
+                    reason = "Synthetic demo: strong interview despite a low fit score"
                 decisions.change_status(
                     db, row["id"], status, user_id=recruiter.id, actor="demo", reason=reason,
                     override=bool(reason),

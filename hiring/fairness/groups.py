@@ -105,7 +105,8 @@ class GroupImpact:
     small_share_flag: bool
     fisher_p: float | None  # tests are against the reference group; None for it and exclusions
     z_p: float | None
-    chi2_p: float | None
+    chi2_p: float | None  # Pearson's chi-square, uncorrected (equal to the z-test's p)
+    chi2_yates_p: float | None  # the same with Yates's continuity correction
     primary_test: str | None
     primary_p: float | None
     min_expected: float | None  # smallest expected cell count in the 2x2 table

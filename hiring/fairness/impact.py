@@ -252,6 +252,7 @@ def _row(
         fisher_p=None if tests is None else tests.fisher_p,
         z_p=None if tests is None else tests.z_p,
         chi2_p=None if tests is None else tests.chi2_p,
+        chi2_yates_p=None if tests is None else tests.chi2_yates_p,
         primary_test=None if tests is None else tests.primary_test,
         primary_p=None if tests is None else tests.primary_p,
         min_expected=None if tests is None else tests.min_expected,

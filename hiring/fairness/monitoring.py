@@ -31,6 +31,7 @@ from hiring.fairness import (
 )
 from hiring.fairness.incumbent_identity import incumbent_effect_sizes
 from hiring.modeling.fitting import BAND_RANKS
+from hiring.modeling.model import weak_evidence
 from hiring.roles.pipeline import OPEN_STATUSES
 from hiring.roles.services import get_role
 from hiring.workspace.exports import safe_cell
@@ -122,7 +123,10 @@ def _model_label(db: Database, role: dict) -> str:
     if not role.get("model_version_id"):
         return "none active"
     rows = list(db["model_versions"].rows_where("id = ?", [role["model_version_id"]]))
-    return f"{rows[0]['label']} ({rows[0]['status']})" if rows else "none active"
+    if not rows:
+        return "none active"
+    weak = rows[0]["report"] and weak_evidence(json.loads(rows[0]["report"]))
+    return f"{rows[0]['label']} ({rows[0]['status']}{'; weak evidence' if weak else ''})"
 
 
 def _assessed(db: Database, role_id: int) -> list[dict[str, Any]]:
@@ -191,9 +195,10 @@ def override_counts(db: Database, role_id: int) -> Overrides:
         [role_id],
     )
     by_status = {row["to_status"]: row["n"] for row in rows}
+    advanced = sum(by_status.get(status, 0) for status in SHORTLIST_OR_LATER)
     rejected = by_status.get("rejected", 0)
     total = sum(by_status.values())
-    return Overrides(total=total, advanced=total - rejected, rejected=rejected, by_status=by_status)
+    return Overrides(total=total, advanced=advanced, rejected=rejected, by_status=by_status)
 
 
 def role_report(

@@ -28,12 +28,14 @@ from hiring.modeling.rescoring import RescoreResult as RescoreResult
 from hiring.modeling.rescoring import rescore_role as rescore_role
 from hiring.modeling.versions import CalibrationError as CalibrationError
 from hiring.modeling.versions import ModelVersion as ModelVersion
+from hiring.modeling.versions import WeakEvidenceError as WeakEvidenceError
 from hiring.modeling.versions import activate_version as activate_version
 from hiring.modeling.versions import derived_profile as derived_profile
 from hiring.modeling.versions import get_version as get_version
 from hiring.modeling.versions import list_versions as list_versions
 from hiring.modeling.versions import scored_with as scored_with
 from hiring.modeling.versions import suspend_version as suspend_version
+from hiring.modeling.versions import weak_versions_in_use as weak_versions_in_use
 from hiring.roles.profiles import shipped_profiles
 from hiring.roles.services import get_role, role_questionnaire
 from hiring.store.db import write_transaction
@@ -191,8 +193,11 @@ def calibrate_role(
             f"Role {role['slug']} has no incumbents yet; import them first "
             "(hiring incumbents import FILE.csv --role ...)."
         )
-    result = calibrate(x, y, feature_ids, method=method, repeats=repeats, random_state=random_state)
-    importance = {r["feature"]: r["mean"] for r in result.report.importance}
+    result = calibrate(
+        x, y, feature_ids, method=method, repeats=repeats, random_state=random_state,
+        composites=questionnaire.shared_scenario_groups,
+    )  # fmt: skip
+    importance = result.report.input_importance()
     derived = derive_profile(
         base, x, y, feature_ids,
         importance=importance if result.report.evidence_sufficient else None,

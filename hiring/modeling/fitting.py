@@ -17,7 +17,10 @@ def profile_fit(db: Database, role: dict, questionnaire, scores):
     if not versions:
         return None
     values = {**scores.scales, **scores.competencies}
-    return candidate_fit(versions[-1], values, None, norms=questionnaire.norms)
+    return candidate_fit(
+        versions[-1], values, None, norms=questionnaire.norms,
+        decimals=questionnaire.score_decimals,
+    )  # fmt: skip
 
 
 def list_columns(fit, scores) -> dict:

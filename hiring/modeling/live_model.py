@@ -44,11 +44,14 @@ class ActiveModel:
     calibration: Calibration
     profile: HiringProfile
     norms: dict[str, Any]
+    decimals: dict[str, int]
 
     def fit(self, scores: Any) -> FitResult:
         """Explain the fit of scored answers (a :class:`hiring.assessment.scoring.CandidateScores`)."""
         values = {**scores.scales, **scores.competencies}
-        return candidate_fit(self.profile, values, self.calibration, norms=self.norms)
+        return candidate_fit(
+            self.profile, values, self.calibration, norms=self.norms, decimals=self.decimals
+        )
 
 
 def load_calibration(instance_path: str | Path, row: dict) -> Calibration:
@@ -89,7 +92,10 @@ def load_active_model(db: Database, instance_path: str | Path, role: dict) -> Ac
     if profile is None:
         raise HiringError(f"The role's hiring profile {role['profile_id']!r} is not installed.")
     calibration = load_calibration(instance_path, row)
-    return ActiveModel(row["id"], row["label"], calibration, profile, questionnaire.norms)
+    return ActiveModel(
+        row["id"], row["label"], calibration, profile, questionnaire.norms,
+        questionnaire.score_decimals,
+    )  # fmt: skip
 
 
 def active_model(db: Database, instance_path: str | Path, role_id: int) -> ActiveModel | None:

@@ -1,8 +1,8 @@
-"""Fit the fit model on incumbents, validate it out-of-fold, and explain what drives it.
+r"""Fit the fit model on incumbents, validate it out-of-fold, and explain what drives it.
 
-The default estimator is ``CalibratedClassifierCV(Pipeline(median imputation, standardization,
-L2 logistic regression), method="sigmoid")``, its L2 strength chosen by cross-validated log
-loss on the rows it is fitted on (see :func:`choose_strength`). Isotonic calibration is accepted only from
+The default estimator is ``CalibratedClassifierCV(Pipeline(standardization, L2 logistic
+regression), method="sigmoid")``, its L2 strength chosen by cross-validated log loss on the
+rows it is fitted on (see :func:`choose_strength`). Isotonic calibration is accepted only from
 :data:`ISOTONIC_MIN_N` incumbents, because it overfits small samples. Gradient boosting is an
 option (``method="boosting"``) but never the default: at the 50-500 incumbents organisations
 have it usually does worse than predicting the base rate.
@@ -10,19 +10,48 @@ have it usually does worse than predicting the base rate.
 Every number in the :class:`ValidationReport` comes from out-of-fold predictions of
 repeated stratified K-fold cross-validation (each person's probability averaged over the
 repeats); none is in-sample. When the out-of-fold Brier score does not beat the base rate
-the report says the evidence is insufficient, and no probability should be shown.
+the report says the evidence is insufficient, and no probability should be shown. The
+evidence is *weak* (:func:`weak_evidence`) when the AUC's 95% interval includes 0.5 or the
+lower end of the Brier skill's interval is at or below zero: such a version is activated only
+with a stated reason, and everything that shows its output says the evidence is weak.
+
+Nothing is imputed. The model sees only complete rows: an incumbent with a missing score is
+left out of the fit (the report's warnings say how many), and a candidate missing a score the
+model needs gets no probability (:meth:`Calibration.missing`).
+
+Features scored from shared items are collinear by construction (a situational-judgement
+scenario counts toward two or three competencies), so ``composites`` lets such a group enter
+the model as one feature, the mean of its members' scores; its importance and coefficient
+belong to the group as a whole.
+
+Each candidate's probability comes with an interval for their own estimate
+(:meth:`Calibration.interval`), by the delta method from the fitted model's coefficient
+covariance: the L2 penalty read as a normal prior gives the Laplace (posterior) covariance
+:math:`(\tilde Z^\top W \tilde Z + P / C)^{-1}` of the standardized coefficients and
+intercept (``P`` the identity without the intercept), so the decision value
+:math:`f = \tilde z^\top \beta` at the candidate's scores has variance
+:math:`\tilde z^\top \Sigma \tilde z`; the sigmoid calibration
+:math:`p = \sigma(-(a f + b))` maps it to the logit scale, where the interval is
+symmetric, and back. It needs no refitting at scoring time, it widens for unusual score
+profiles and small samples, and it accounts for the shrinkage the model uses, which a
+bootstrap of a penalized fit would not without refitting the strength every time. The
+calibration's own two parameters are held fixed. Its coverage of the true probability is
+checked against the synthetic generator in the tests: on average over training samples of
+120 to 1,000 incumbents it is 94-97% for a nominal 95% (for one training sample it ranges
+from about 75% to 100%, because any one fit errs in one direction for everybody).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
+from scipy.stats import norm
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
@@ -34,7 +63,7 @@ from hiring.modeling.utility import expected_outcomes
 from hiring.modeling.validation import (
     auc_with_ci,
     brier_score,
-    brier_skill_score,
+    brier_skill_with_ci,
     calibration_slope,
     expected_calibration_error,
     roc_auc,
@@ -88,6 +117,9 @@ class ValidationReport:
     regularization_c: float | None = None  # the L2 strength chosen for the final model
     importance_note: str = SHARED_IMPORTANCE_WARNING
     warnings: list[str] = field(default_factory=list)
+    composites: dict[str, list[str]] = field(default_factory=dict)  # model feature -> members
+    left_out: int = 0  # incumbents left out of the fit for a missing score (none is imputed)
+    brier_skill_ci: tuple[float, float] | None = None  # None: calibrated before it was kept
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-able data (tuples become lists)."""
@@ -99,7 +131,65 @@ class ValidationReport:
         values = dict(data)
         values["auc_ci"] = tuple(values["auc_ci"])
         values["validity_ci"] = tuple(values["validity_ci"])
+        if values.get("brier_skill_ci") is not None:
+            values["brier_skill_ci"] = tuple(values["brier_skill_ci"])
         return cls(**values)
+
+    @property
+    def weak_evidence(self) -> list[str]:
+        """The reasons the evidence is weak, in words (empty when it is not)."""
+        return weak_evidence(self.to_dict())
+
+    def input_importance(self) -> dict[str, tuple[float, float]]:
+        """Each input feature's importance ``(mean, sd)``; a composite's is split equally.
+
+        The members of a composite share one importance: the model cannot tell them apart,
+        so each gets the same share of it (and is established exactly when it is).
+        """
+        out = {}
+        for row in self.importance:
+            members = self.composites.get(row["feature"]) or [row["feature"]]
+            for member in members:
+                out[member] = (row["mean"] / len(members), row["sd"] / len(members))
+        return out
+
+
+def weak_evidence(report: Mapping[str, Any]) -> list[str]:
+    """Say why a stored validation report's evidence is weak; an empty list when it is not.
+
+    Weak: the out-of-fold AUC's 95% interval includes 0.5 (the model may rank no better than
+    chance), or the lower end of the Brier skill's 95% interval is at or below zero (it may
+    not beat telling everyone the base rate). A report kept before the Brier skill's interval
+    was computed cannot show it is not weak, so it counts as weak.
+    """
+    reasons = []
+    low, high = (report.get("auc_ci") or (float("nan"), float("nan")))[:2]
+    if not (low is not None and np.isfinite(low) and low > 0.5):
+        reasons.append(
+            f"the 95% interval of its out-of-fold AUC ({_two(low)} to {_two(high)}) "
+            "includes 0.5, so it may rank people no better than chance"
+        )
+    skill = report.get("brier_skill_ci")
+    if skill is None:
+        reasons.append(
+            "the interval of its Brier skill was not computed when it was calibrated; "
+            "recalibrate to have it"
+        )
+    elif not (skill[0] is not None and np.isfinite(skill[0]) and skill[0] > 0):
+        reasons.append(
+            f"the 95% interval of its Brier skill ({_signed(skill[0])} to "
+            f"{_signed(skill[1])}) reaches zero, so it may not beat giving everyone the "
+            "base rate"
+        )
+    return reasons
+
+
+def _two(value: Any) -> str:
+    return f"{value:.2f}" if isinstance(value, int | float) and np.isfinite(value) else "unknown"
+
+
+def _signed(value: Any) -> str:
+    return f"{value:+.3f}" if isinstance(value, int | float) and np.isfinite(value) else "unknown"
 
 
 @dataclass
@@ -114,6 +204,9 @@ class Calibration:
     incumbent_predictions: list[float]
     oof_probability: list[float]
     explainer: dict[str, dict[str, float]] = field(default_factory=dict)
+    composites: dict[str, list[str]] = field(default_factory=dict)  # model feature -> members
+    # Laplace covariance of the standardized coefficients, intercept last (logistic only)
+    coefficient_covariance: list[list[float]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-able part (the estimator is saved separately with :func:`save_model`)."""
@@ -130,14 +223,111 @@ class Calibration:
         values["feature_ids"] = tuple(values["feature_ids"])
         return cls(estimator=estimator, **values)
 
+    @property
+    def model_features(self) -> tuple[str, ...]:
+        """The features the estimator sees: inputs not in a composite, then each composite."""
+        return model_features(self.feature_ids, self.composites)
+
+    def design(self, features: np.ndarray | Sequence[float]) -> np.ndarray:
+        """Turn rows of ``features`` (``feature_ids`` order) into the estimator's columns."""
+        return design_matrix(features, self.feature_ids, self.composites)
+
+    def missing(self, scores: Mapping[str, float | None]) -> list[str]:
+        """Return the input features the model needs that ``scores`` lacks (None or NaN)."""
+        return [
+            f
+            for f in self.feature_ids
+            if (value := scores.get(f)) is None or not np.isfinite(float(value))
+        ]
+
     def predict(self, features: np.ndarray) -> np.ndarray:
-        """Return calibrated probabilities of high performance for rows of ``features``."""
-        x = np.atleast_2d(np.asarray(features, dtype=float))
-        return self.estimator.predict_proba(x)[:, 1]
+        """Return calibrated probabilities of high performance for rows of ``features``.
+
+        A row with a missing score gets NaN: nothing is filled in for it.
+        """
+        x = self.design(features)
+        out = np.full(x.shape[0], np.nan)
+        complete = np.isfinite(x).all(axis=1)
+        if complete.any():
+            out[complete] = self.estimator.predict_proba(x[complete])[:, 1]
+        return out
+
+    def interval(
+        self, features: Sequence[float], level: float = 0.95
+    ) -> tuple[float, float] | None:
+        """Return the interval of one candidate's own probability, or None when there is none.
+
+        By the delta method from the coefficient covariance (see the module docstring);
+        None for a model without one (boosting, isotonic calibration, older versions) or a
+        row with a missing score.
+        """
+        if self.coefficient_covariance is None:
+            return None
+        classifier = self.estimator.calibrated_classifiers_[0]
+        calibrator = classifier.calibrators[0]
+        if not hasattr(calibrator, "a_"):
+            return None
+        x = self.design(features)[0]
+        if not np.isfinite(x).all():
+            return None
+        pipeline = classifier.estimator
+        scale, model = pipeline.named_steps["scale"], pipeline.named_steps["model"]
+        z = np.append((x - scale.mean_) / scale.scale_, 1.0)
+        decision = float(z @ np.append(model.coef_[0], model.intercept_[0]))
+        spread = abs(calibrator.a_) * np.sqrt(z @ np.asarray(self.coefficient_covariance) @ z)
+        centre = -(calibrator.a_ * decision + calibrator.b_)
+        half = norm.ppf(0.5 + level / 2) * spread
+        return float(expit(centre - half)), float(expit(centre + half))
+
+
+def coefficient_covariance(fitted: CalibratedClassifierCV, design: np.ndarray) -> np.ndarray:
+    r"""Return the Laplace covariance of an L2 logistic fit's coefficients and intercept.
+
+    The inverse Hessian of the penalized negative log-likelihood
+    :math:`\sum_i \ell_i + \lVert w \rVert^2 / (2C)` at the fit, in the standardized
+    columns with the (unpenalized) intercept last.
+    """
+    pipeline = fitted.calibrated_classifiers_[0].estimator
+    scale, model = pipeline.named_steps["scale"], pipeline.named_steps["model"]
+    z = np.column_stack([(design - scale.mean_) / scale.scale_, np.ones(design.shape[0])])
+    mu = expit(z @ np.append(model.coef_[0], model.intercept_[0]))
+    penalty = np.eye(z.shape[1]) / model.C
+    penalty[-1, -1] = 0.0
+    return np.linalg.inv(z.T @ (z * (mu * (1 - mu))[:, None]) + penalty)
+
+
+def model_features(
+    feature_ids: Sequence[str], composites: Mapping[str, Sequence[str]] | None = None
+) -> tuple[str, ...]:
+    """Return the model's features: inputs outside every composite, then the composites."""
+    grouped = {member for members in (composites or {}).values() for member in members}
+    return tuple(f for f in feature_ids if f not in grouped) + tuple(composites or {})
+
+
+def design_matrix(
+    features: np.ndarray | Sequence[float],
+    feature_ids: Sequence[str],
+    composites: Mapping[str, Sequence[str]] | None = None,
+) -> np.ndarray:
+    """Return the model's columns: single features as they are, each composite as its mean.
+
+    A composite is missing (NaN) when any of its members is: its mean over fewer members
+    would be a different measure.
+    """
+    x = np.atleast_2d(np.asarray(features, dtype=float))
+    column = {f: j for j, f in enumerate(feature_ids)}
+    if x.shape[1] != len(column):
+        raise ValueError("features must have one column per feature id")
+    composites = composites or {}
+    grouped = {member for members in composites.values() for member in members}
+    parts = [x[:, [column[f]]] for f in feature_ids if f not in grouped]
+    for members in composites.values():
+        parts.append(x[:, [column[m] for m in members]].mean(axis=1, keepdims=True))
+    return np.hstack(parts) if parts else np.empty((x.shape[0], 0))
 
 
 def _preprocess() -> list[tuple[str, Any]]:
-    return [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
+    return [("scale", StandardScaler())]
 
 
 def choose_strength(x: np.ndarray, y: np.ndarray, random_state: int = 0) -> float:
@@ -254,11 +444,10 @@ def held_out_importance(
 
 
 def _explainer(fitted: CalibratedClassifierCV, feature_ids: Sequence[str]) -> dict[str, Any]:
-    """Return imputation values, scaler centre/scale and standardized coefficients."""
+    """Return the scaler's centre and scale and the standardized coefficients."""
     pipeline = fitted.calibrated_classifiers_[0].estimator
-    impute, scale = pipeline.named_steps["impute"], pipeline.named_steps["scale"]
+    scale = pipeline.named_steps["scale"]
     out = {
-        "fill": dict(zip(feature_ids, map(float, impute.statistics_), strict=True)),
         "center": dict(zip(feature_ids, map(float, scale.mean_), strict=True)),
         "scale": dict(zip(feature_ids, map(float, scale.scale_), strict=True)),
     }
@@ -277,30 +466,43 @@ def calibrate(
     calibration: str = "sigmoid",
     repeats: int | None = None,
     random_state: int = 0,
+    composites: Mapping[str, Sequence[str]] | None = None,
 ) -> Calibration:
-    """Validate out-of-fold, then fit the final model on all incumbents.
+    """Validate out-of-fold, then fit the final model on all complete incumbents.
 
-    ``x`` is n x len(feature_ids) (NaN allowed: imputed by the median); ``y`` is 0/1.
-    Raises :class:`InsufficientDataError` for samples too small to fit honestly.
+    ``x`` is n x len(feature_ids), NaN where a score is missing; ``y`` is 0/1. Rows missing a
+    score the model needs are left out, never imputed. ``composites`` maps a new feature id to
+    the input features it averages (see :func:`design_matrix`). Raises
+    :class:`InsufficientDataError` for samples too small to fit honestly.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y).astype(int).ravel()
     if x.ndim != 2 or x.shape != (y.size, len(feature_ids)):
         raise ValueError("x must be n x len(feature_ids) and match y")
-    warnings = check_sample(y, calibration)
+    groups = {k: list(v) for k, v in (composites or {}).items()}
+    design = design_matrix(x, feature_ids, groups)
+    complete = np.isfinite(design).all(axis=1)
+    left_out = int((~complete).sum())
+    design, y_fit = design[complete], y[complete]
+    warnings = check_sample(y_fit, calibration)
+    if left_out:
+        warnings = [_left_out_warning(left_out, y.size), *warnings]
     build_estimator(method, calibration, random_state)  # refuse an unknown method early
-    repeats = repeats or (5 if y.size < 500 else 3)
+    repeats = repeats or (5 if y_fit.size < 500 else 3)
+    columns = model_features(feature_ids, groups)
     # Hundreds of tiny fits: BLAS threads only add contention, so use one.
     with threadpool_limits(limits=1):
-        oof, fold_importance = _cross_validate(x, y, method, calibration, repeats, random_state)
-        final = _fit(x, y, method, calibration, random_state)
-    explainer = _explainer(final, feature_ids)
-    report = _report(y, oof, fold_importance, feature_ids, method, calibration, repeats, warnings)
+        oof, importance = _cross_validate(design, y_fit, method, calibration, repeats, random_state)
+        final = _fit(design, y_fit, method, calibration, random_state)
+    explainer = _explainer(final, columns)
+    report = _report(y_fit, oof, importance, columns, method, calibration, repeats, warnings)
     final_model = final.calibrated_classifiers_[0].estimator.named_steps["model"]
     report = replace(
         report,
         coefficients=explainer.get("coefficients", {}),
         regularization_c=float(final_model.C) if method == "logistic" else None,
+        composites=groups,
+        left_out=left_out,
     )
     return Calibration(
         estimator=final,
@@ -308,9 +510,21 @@ def calibrate(
         feature_ids=tuple(feature_ids),
         feature_means=dict(zip(feature_ids, map(float, np.nanmean(x, axis=0)), strict=True)),
         feature_sds=dict(zip(feature_ids, map(float, np.nanstd(x, axis=0, ddof=1)), strict=True)),
-        incumbent_predictions=[float(v) for v in final.predict_proba(x)[:, 1]],
+        incumbent_predictions=[float(v) for v in final.predict_proba(design)[:, 1]],
         oof_probability=[float(v) for v in oof],
         explainer={k: v for k, v in explainer.items() if k != "coefficients"},
+        composites=groups,
+        coefficient_covariance=(
+            coefficient_covariance(final, design).tolist() if method == "logistic" else None
+        ),
+    )
+
+
+def _left_out_warning(left_out: int, n: int) -> str:
+    people = "incumbent was" if left_out == 1 else "incumbents were"
+    return (
+        f"{left_out} of {n} {people} left out of the model because a score it needs is "
+        "missing; nothing is filled in for a missing score."
     )
 
 
@@ -326,7 +540,7 @@ def _report(
 ) -> ValidationReport:
     """Compute every metric from the out-of-fold probabilities."""
     auc, auc_low, auc_high = auc_with_ci(y, oof)
-    skill, base = brier_skill_score(y, oof)
+    skill, base, skill_low, skill_high = brier_skill_with_ci(y, oof)
     ece, bins = expected_calibration_error(y, oof)
     slope, intercept = calibration_slope(y, oof)
     r, r_low, r_high = validity_coefficient(oof, y)
@@ -336,6 +550,13 @@ def _report(
             *warnings,
             "Insufficient evidence: out-of-fold predictions do not beat the base rate, "
             "so no probability is shown.",
+        ]
+    weak = weak_evidence({"auc_ci": (auc_low, auc_high), "brier_skill_ci": (skill_low, skill_high)})
+    if weak:
+        warnings = [
+            *warnings,
+            f"Weak evidence: {'; and '.join(weak)}. Activating this version needs a stated "
+            "reason, and its output is marked as resting on weak evidence.",
         ]
     importance: list[dict[str, Any]] = [
         {"feature": f, "mean": float(m), "sd": float(s)}
@@ -360,6 +581,7 @@ def _report(
         brier=brier_score(y, oof),
         brier_base=base,
         brier_skill=skill,
+        brier_skill_ci=(skill_low, skill_high),
         ece=ece,
         ece_bins=[asdict(b) for b in bins],
         calibration_slope=slope,

@@ -1,6 +1,7 @@
-"""Expected hiring outcomes at a cut-off: empirical (out-of-fold) and Taylor-Russell.
+"""Expected hiring outcomes at a cut-off: empirical (out-of-fold), Taylor-Russell, Naylor-Shine.
 
-If the top ``share`` of applicants by fit were hired, what share would be high performers?
+If the top ``share`` of applicants by fit were hired, what share would be high performers,
+and how well would they perform on average?
 
 * Empirically: sort the incumbents by their out-of-fold probability and take the high-performer
   rate among the top ``share`` (at least one person).
@@ -10,6 +11,12 @@ If the top ``share`` of applicants by fit were hired, what share would be high p
 
   .. math:: P(Y > y_c \\mid X > x_c) = \\frac{\\Phi_2(-x_c, -y_c; r)}{\\mathrm{SR}},
             \\quad x_c = \\Phi^{-1}(1 - \\mathrm{SR}),\\; y_c = \\Phi^{-1}(1 - \\mathrm{BR}).
+
+* Naylor-Shine (1965): under the same bivariate normal model, the expected standardized
+  criterion performance of those hired (in SD units above the applicants' average): the mean
+  of the predictor's normal distribution truncated at the cut, times the validity,
+
+  .. math:: E(Y \\mid X > x_c) = r\\,\\frac{\\varphi(x_c)}{\\mathrm{SR}}.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ class ExpectedOutcome:
     n_selected: int
     empirical: float
     taylor_russell: float | None
+    naylor_shine: float | None = None  # mean performance of those hired, in SD units
 
     def to_dict(self) -> dict[str, float | int | None]:
         """Return a JSON-able dict."""
@@ -47,6 +55,14 @@ def taylor_russell(validity: float, base_rate: float, selection_ratio: float) ->
     x_cut, y_cut = norm.ppf(1 - selection_ratio), norm.ppf(1 - base_rate)
     joint = multivariate_normal(mean=[0.0, 0.0], cov=[[1.0, r], [r, 1.0]]).cdf([-x_cut, -y_cut])
     return float(np.clip(joint / selection_ratio, 0.0, 1.0))
+
+
+def naylor_shine(validity: float, selection_ratio: float) -> float:
+    """Return the expected standardized criterion score of the top ``selection_ratio`` hired."""
+    if not 0 < selection_ratio <= 1:
+        raise ValueError("selection_ratio must be in (0, 1]")
+    cut = norm.ppf(1 - selection_ratio)
+    return float(validity * norm.pdf(cut) / selection_ratio)
 
 
 def empirical_success_ratio(y: np.ndarray, score: np.ndarray, share: float) -> tuple[float, int]:
@@ -76,15 +92,17 @@ def expected_outcomes(
     """Both estimates side by side for each share.
 
     ``validity`` is the point-biserial correlation of fit score and 0/1 outcome; it is
-    converted to the biserial one before entering Taylor-Russell.
+    converted to the biserial one (the correlation with the latent continuous performance)
+    before entering Taylor-Russell and Naylor-Shine.
     """
     base_rate = float(np.mean(y))
     rows = []
     for share in shares:
         empirical, k = empirical_success_ratio(y, oof_probability, share)
-        theory = None
+        theory = performance = None
         if validity is not None and np.isfinite(validity) and 0 < base_rate < 1:
             latent = biserial_from_point_biserial(validity, base_rate)
             theory = taylor_russell(latent, base_rate, share)
-        rows.append(ExpectedOutcome(share, k, empirical, theory))
+            performance = naylor_shine(latent, share)
+        rows.append(ExpectedOutcome(share, k, empirical, theory, performance))
     return rows

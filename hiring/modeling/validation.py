@@ -6,7 +6,8 @@ meant to be fed out-of-fold predictions; in-sample predictions flatter every one
 * AUC with a DeLong confidence interval (DeLong, DeLong & Clarke-Pearson, 1988, in the fast
   midrank form of Sun & Xu, 2014), computed on the logit scale and mapped back so it stays
   inside (0, 1).
-* Brier score and Brier skill score against always predicting the base rate.
+* Brier score and Brier skill score against always predicting the base rate, with a
+  percentile bootstrap interval over people (the predictions held fixed).
 * Expected calibration error over equal-width bins, with each bin's count.
 * Calibration slope and intercept: the logistic regression of ``y`` on ``logit(p)``
   (slope 1 is ideal; below 1 means over-confident predictions).
@@ -55,6 +56,38 @@ def brier_skill_score(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     y, p = _arrays(y, p)
     base = float(y.mean() * (1 - y.mean()))
     return (1.0 - brier_score(y, p) / base if base > 0 else 0.0), base
+
+
+def brier_skill_with_ci(
+    y: np.ndarray,
+    p: np.ndarray,
+    level: float = 0.95,
+    n_boot: int = 2000,
+    random_state: int = 0,
+) -> tuple[float, float, float, float]:
+    """Return ``(skill, base_brier, low, high)``: the Brier skill with a bootstrap interval.
+
+    People are resampled with replacement ``n_boot`` times and the skill recomputed against
+    each resample's own base rate; the interval is the percentile one. Resamples with only
+    one outcome (no base-rate error to beat) are skipped.
+    """
+    y, p = _arrays(y, p)
+    skill, base = brier_skill_score(y, p)
+    rng = np.random.default_rng(random_state)
+    skills = []
+    for start in range(0, n_boot, 250):  # in blocks, to bound memory for large samples
+        index = rng.integers(0, y.size, size=(min(250, n_boot - start), y.size))
+        yy, pp = y[index], p[index]
+        rate = yy.mean(axis=1)
+        base_b = rate * (1 - rate)
+        keep = base_b > 0
+        skills.append(1 - ((pp - yy) ** 2).mean(axis=1)[keep] / base_b[keep])
+    values = np.concatenate(skills)
+    if values.size == 0:
+        return skill, base, float("nan"), float("nan")
+    tail = 100 * (1 - level) / 2
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return skill, base, float(low), float(high)
 
 
 def calibration_bins(y: np.ndarray, p: np.ndarray, n_bins: int = 10) -> list[CalibrationBin]:

@@ -9,7 +9,13 @@ import numpy as np
 from sqlite_utils import Database
 
 from hiring.accounts import audit
-from hiring.assessment.profiles import FeatureTarget, HiringProfile
+from hiring.assessment.profiles import (
+    FeatureTarget,
+    HiringProfile,
+    footing_weights,
+    importance_level,
+    importance_levels,
+)
 from hiring.modeling.calibration import default_profile, incumbent_matrix, latest_import
 from hiring.modeling.drift import FeatureDrift, pool_drift
 from hiring.modeling.model import WARN_BELOW
@@ -64,8 +70,30 @@ class ValidityView:
         rows = []
         for fid, name in self.names.items():
             default = _target(self.default_profile, fid)
-            rows.append(ProfileRow(fid, name, default, _target(self.derived_profile, fid)))
+            derived = _target(self.derived_profile, fid)
+            if default is not None or derived is not None:  # not the model's scenario groups
+                rows.append(ProfileRow(fid, name, default, derived))
         return rows
+
+    @property
+    def weight_levels(self) -> dict[str, dict[str, str]]:
+        """Each profile's weights in words: ``{"default": {...}, "derived": {...}}``."""
+        return {
+            name: importance_levels(profile) if profile else {}
+            for name, profile in (
+                ("default", self.default_profile),
+                ("derived", self.derived_profile),
+            )
+        }
+
+    @property
+    def importance_levels(self) -> dict[str, str]:
+        """The chosen version's importances in words, on the profiles' footing."""
+        if self.version is None:
+            return {}
+        rows = self.version.report.importance
+        weights = footing_weights({r["feature"]: (r["mean"], r["sd"]) for r in rows}, len(rows))
+        return {r["feature"]: importance_level(weights.get(r["feature"], 0.0), 1.0) for r in rows}
 
     @property
     def drift_warnings(self) -> list[str]:

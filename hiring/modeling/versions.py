@@ -2,7 +2,9 @@
 
 A version is ``new`` when calibrated, ``active`` while its role uses it, ``retired`` when
 another version replaced it and ``suspended`` when an admin stopped it (who, when, why);
-a suspended version is never used again.
+a suspended version is never used again. A version whose evidence is weak
+(:func:`hiring.modeling.model.weak_evidence`) is activated only with a stated reason, kept
+on its row and in the audit log.
 """
 
 from __future__ import annotations
@@ -18,17 +20,24 @@ from hiring.accounts import audit
 from hiring.assessment.profiles import HiringProfile
 from hiring.errors import HiringError
 from hiring.modeling.live_model import load_calibration
-from hiring.modeling.model import ValidationReport
+from hiring.modeling.model import ValidationReport, weak_evidence
 from hiring.roles.services import get_role, role_questionnaire
 from hiring.store.db import write_transaction
 
 MAX_REASON = 500
 STATUSES = ("new", "active", "retired", "suspended")
-STATE_COLUMNS = ("activated_at", "suspended_at", "suspended_by", "suspend_reason")
+STATE_COLUMNS = (
+    "activated_at", "suspended_at", "suspended_by", "suspend_reason", "override_reason",
+    "override_by",
+)  # fmt: skip
 
 
 class CalibrationError(HiringError):
     """A calibration request that cannot be done as asked."""
+
+
+class WeakEvidenceError(CalibrationError):
+    """Activating a version whose evidence is weak needs a stated reason (an override)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,13 @@ class ModelVersion:
     suspended_at: str | None = None
     suspended_by: str | None = None
     suspend_reason: str | None = None
+    override_reason: str | None = None  # why it was activated despite weak evidence
+    override_by: str | None = None
+
+    @property
+    def weak_evidence(self) -> list[str]:
+        """Why this version's evidence is weak, in words; empty when it is not."""
+        return weak_evidence(self.report.to_dict())
 
     @classmethod
     def from_row(cls, row: dict, profile_version_id: int | None) -> ModelVersion:
@@ -84,6 +100,17 @@ def list_versions(db: Database, role_id: int) -> list[ModelVersion]:
     return [ModelVersion.from_row(row, _profile_version_id(db, row["id"])) for row in rows]
 
 
+def weak_versions_in_use(db: Database, role_id: int) -> list[ModelVersion]:
+    """Return the role's versions with weak evidence that are active or scored a result."""
+    weak = [v for v in list_versions(db, role_id) if v.weak_evidence]
+    return [
+        v
+        for v in weak
+        if v.status == "active"
+        or next(db.query("SELECT 1 FROM results WHERE model_version_id = ? LIMIT 1", [v.id]), None)
+    ]
+
+
 def derived_profile(db: Database, version: ModelVersion) -> HiringProfile | None:
     """Return the profile derived from the incumbents when ``version`` was calibrated."""
     if version.profile_version_id is None:
@@ -97,16 +124,39 @@ def scored_with(db: Database, version_id: int) -> int:
     return db["results"].count_where("model_version_id = ?", [version_id])
 
 
+def _override(version: ModelVersion, reason: str | None) -> str | None:
+    """Return the override reason a weak version needs, or None for one that needs none."""
+    weak = version.weak_evidence
+    if not weak:
+        return None
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise WeakEvidenceError(
+            f"Model {version.label} rests on weak evidence: {'; and '.join(weak)}. "
+            "To activate it anyway, say why (an override, kept in the audit log)."
+        )
+    if len(reason) > MAX_REASON:
+        raise WeakEvidenceError(f"The reason is at most {MAX_REASON} characters.")
+    return reason
+
+
 def activate_version(
-    db: Database, instance_path: str | Path, version_id: int, *, actor: str = "cli"
+    db: Database,
+    instance_path: str | Path,
+    version_id: int,
+    *,
+    actor: str = "cli",
+    override_reason: str | None = None,
 ) -> ModelVersion:
     """Make a version the role's only active one, with its derived profile.
 
     The model file is loaded first, so a missing or altered file is refused here rather
-    than silently skipped when candidates submit.
+    than silently skipped when candidates submit. A version with weak evidence needs
+    ``override_reason`` (else :class:`WeakEvidenceError`); the reason is kept and audited.
     """
     version = get_version(db, version_id)
     _refuse_unusable(db, version)
+    override = _override(version, override_reason)
     load_calibration(instance_path, db["model_versions"].get(version_id))
     with write_transaction(db):
         version = get_version(db, version_id)
@@ -120,15 +170,18 @@ def activate_version(
         for old in replaced:
             db["model_versions"].update(old, {"status": "retired"})
         db["model_versions"].update(
-            version_id, {"status": "active", "activated_at": audit.now_iso()}
-        )
+            version_id,
+            {"status": "active", "activated_at": audit.now_iso(), "override_reason": override,
+             "override_by": actor if override else None},
+        )  # fmt: skip
         db["job_roles"].update(
             version.role_id,
             {"model_version_id": version_id, "profile_version_id": version.profile_version_id},
         )
         audit.record(
             db, actor, "model.activate", "model_version", version_id, role_id=version.role_id,
-            label=version.label, replaced=replaced,
+            label=version.label, replaced=replaced, override=override is not None,
+            override_reason=override, weak_evidence=version.weak_evidence,
         )  # fmt: skip
     return get_version(db, version_id)
 

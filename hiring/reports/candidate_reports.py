@@ -13,6 +13,9 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from hiring.assessment.profiles import NOT_ESTABLISHED, importance_levels, priority_level
+from hiring.assessment.ranges import format_score
+from hiring.modeling.model import weak_evidence
 from hiring.reports import (
     FitSummary,
     Flag,
@@ -63,10 +66,6 @@ def _model_report(model: dict | None) -> dict:
     return json.loads(model["report"]) if model and model.get("report") else {}
 
 
-def _decimals(row: FeatureRow) -> int:
-    return 0 if row.hi - row.lo > 10 else 1
-
-
 def _bar(row: FeatureRow) -> ScoreBar:
     return ScoreBar(
         row.feature_id, row.name, row.score, row.low, row.high, row.minimum, row.lo, row.hi
@@ -77,7 +76,11 @@ def _fit_summary(detail: CandidateDetail, model: dict | None, report: dict) -> F
     fit = detail.fit or {}
     shown = model is not None and bool(report.get("evidence_sufficient"))
     probability = finite(fit.get("probability")) if shown else None
-    interval, words = uncertainty(probability, report) if probability is not None else (None, "")
+    interval, source, words = (
+        uncertainty(probability, report, fit.get("interval"))
+        if probability is not None
+        else (None, "", "")
+    )
     by_id = {row.feature_id: row for row in detail.rows}
     knockouts = []
     for fid in fit.get("knockouts") or []:
@@ -85,9 +88,10 @@ def _fit_summary(detail: CandidateDetail, model: dict | None, report: dict) -> F
         if row is None or row.score is None or row.minimum is None:
             knockouts.append(f"{detail.names.get(fid, fid)} is below the profile's minimum.")
             continue
-        dec = _decimals(row)
+        dec = row.decimals
         knockouts.append(
-            f"{row.name}: {row.score:.{dec}f} is below the minimum of {row.minimum:.{dec}f}."
+            f"{row.name}: {format_score(row.score, dec)} is below the minimum of "
+            f"{format_score(row.minimum, dec)}."
         )
     return FitSummary(
         probability=probability,
@@ -100,6 +104,8 @@ def _fit_summary(detail: CandidateDetail, model: dict | None, report: dict) -> F
         knockouts=tuple(knockouts),
         flags=tuple(Flag(f.get("label", ""), f.get("detail", "")) for f in detail.flags),
         probability_note=words,
+        interval_source=source,
+        missing=tuple(detail.names.get(f, f) for f in fit.get("missing") or ()) if shown else (),
     )
 
 
@@ -110,8 +116,7 @@ def _strengths(detail: CandidateDetail) -> tuple[Strength, ...]:
         row = by_id.get(target.feature_id)
         if row is None or row.score is None:
             continue
-        dec = _decimals(row)
-        score = f"{row.score:.{dec}f} of {row.hi:.0f}"
+        score = f"{format_score(row.score, row.decimals)} of {row.hi:.0f}"
         out.append(Strength(row.name, score, target.strength_on_the_job))
     return tuple(out)
 
@@ -119,12 +124,14 @@ def _strengths(detail: CandidateDetail) -> tuple[Strength, ...]:
 def _gaps(detail: CandidateDetail) -> tuple[Gap, ...]:
     """Turn the stored onboarding gaps (ranked by importance x gap size) into report gaps."""
     known = set(detail.profile.feature_ids) if detail.profile else set()
+    levels = importance_levels(detail.profile) if detail.profile else {}
     gaps = []
-    for stored in (detail.fit or {}).get("onboarding_gaps") or []:
+    for stored in detail.onboarding_gaps:
         fid, size = stored["feature_id"], -float(stored["gap"])
         m = stored["module"]
         module = Module(m["id"], m["name"], m["covers"], float(m["days"]), m["delivered_by"], int(m["phase"]))  # fmt: skip
         target = detail.profile.target(fid) if fid in known and detail.profile else None
+        level = levels.get(fid, NOT_ESTABLISHED)
         gaps.append(
             Gap(
                 name=detail.names.get(fid, fid),
@@ -134,6 +141,8 @@ def _gaps(detail: CandidateDetail) -> tuple[Gap, ...]:
                 module=module,
                 coaching_questions=target.coaching_questions if target else (),
                 interview_probes=target.interview_probes if target else (),
+                importance_level=level,
+                priority_level=priority_level(level, size),
             )
         )
     return tuple(sorted(gaps, key=lambda gap: -gap.priority))
@@ -164,7 +173,9 @@ def _model_name(model: dict | None, report: dict) -> str:
     return name
 
 
-def _method(result: dict, role: dict, model: dict | None, report: dict) -> MethodNote:
+def _method(
+    result: dict, role: dict, model: dict | None, report: dict, names: dict[str, str]
+) -> MethodNote:
     ci = report.get("auc_ci")
     return MethodNote(
         questionnaire=_questionnaire_name(result, role),
@@ -176,6 +187,13 @@ def _method(result: dict, role: dict, model: dict | None, report: dict) -> Metho
         model_version=_model_name(model, report),
         evidence_sufficient=bool(report.get("evidence_sufficient")),
         calibrated=model is not None,
+        weak_evidence=tuple(weak_evidence(report))
+        if model is not None and report.get("evidence_sufficient")
+        else (),
+        shared=tuple(
+            tuple(names.get(m, m) for m in members)
+            for members in (report.get("composites") or {}).values()
+        ),
     )
 
 
@@ -225,7 +243,7 @@ def build_report(
         strengths=_strengths(detail),
         gaps=gaps,
         plan=plan_from_gaps(gaps),
-        method=_method(result, role, model, report),
+        method=_method(result, role, model, report, detail.names),
         notes=_notes(db, candidate["id"]) if variant == "fit" else (),
         page_size=page_size,  # type: ignore[arg-type]
     )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from hiring.assessment.ranges import format_score
 from hiring.reports.content import ScoreBar
 
 # SVG user units are tenths of a millimetre, so the chart has the same physical size on
@@ -124,12 +125,12 @@ def _svg(bars: Sequence[ScoreBar], ticks: Sequence[float], title: str) -> str:
 def _row(bar: ScoreBar) -> str:
     """Write one text row: the label, a tab to the value column, the value and target."""
     dec = bar.decimals
-    value = "–" if bar.score is None else _num(bar.score, dec)
+    value = format_score(bar.score, dec, missing="–")
     note = "not scored · " if bar.score is None else ""
     state = " short" if bar.below_target else ""
     return (
         f'<p class="chart-row{state}">{escape(_label(bar.name))}\t'
-        f"<b>{value}</b> <span>{note}target {_num(bar.low, dec)}–{_num(bar.high, dec)}</span></p>"
+        f"<b>{value}</b> <span>{note}target {format_score(bar.low, dec)}–{format_score(bar.high, dec)}</span></p>"
     )
 
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from hiring.assessment.ranges import BELOW, judge, score_decimals
+
 PageSize = Literal["A4", "Letter"]
 Variant = Literal["fit", "onboarding"]
 PAGE_SIZES: tuple[str, ...] = ("A4", "Letter")
@@ -33,6 +35,8 @@ class FitSummary:
     knockouts: tuple[str, ...] = ()
     flags: tuple[Flag, ...] = ()
     probability_note: str = ""  # in words: where the interval comes from and what it means
+    interval_source: str = "person"  # "person": this candidate's own; else similar incumbents
+    missing: tuple[str, ...] = ()  # names of the scores the model needed but could not have
 
 
 @dataclass(frozen=True)
@@ -51,12 +55,14 @@ class ScoreBar:
     @property
     def decimals(self) -> int:
         """Show 1-5 scale scores with one decimal and 0-100 scores as whole numbers."""
-        return 0 if self.scale_max - self.scale_min > 10 else 1
+        return score_decimals(self.scale_min, self.scale_max)
 
     @property
     def below_target(self) -> bool:
-        """Tell whether the score falls short of the target range."""
-        return self.score is not None and self.score < self.low
+        """Tell whether the score, as shown, falls short of the target range as shown."""
+        if self.score is None:
+            return False
+        return judge(self.score, self.low, self.high, decimals=self.decimals).position == BELOW
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,11 @@ class Module:
 
 @dataclass(frozen=True)
 class Gap:
-    """A shortfall against the target, ranked by ``priority`` = importance x size of the gap."""
+    """A shortfall against the target, ranked by ``priority`` = importance x size of the gap.
+
+    The numbers are for the method section; people read ``importance_level`` and
+    ``priority_level`` (high, medium, low, not established).
+    """
 
     name: str
     gap_sd: float
@@ -91,6 +101,8 @@ class Gap:
     module: Module
     coaching_questions: tuple[str, ...] = ()
     interview_probes: tuple[str, ...] = ()
+    importance_level: str = ""
+    priority_level: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,8 @@ class MethodNote:
     model_version: str
     evidence_sufficient: bool
     calibrated: bool = True  # False: no model was used, the band comes from the profile alone
+    weak_evidence: tuple[str, ...] = ()  # why the model's evidence is weak (empty: it is not)
+    shared: tuple[tuple[str, ...], ...] = ()  # names of areas the model weighs together
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from hiring.assessment.ranges import format_gap, format_score
 from hiring.reports.charts import chart_legend, score_chart
 from hiring.reports.content import FEEDBACK, PAGE_SIZES, FeedbackData, ReportData
 from hiring.reports.errors import ReportError
@@ -55,8 +56,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        percent=percent, ordinal=ordinal, number=number, days=days, plural=plural, noun=noun
-    )
+        percent=percent, ordinal=ordinal, number=number, days=days, plural=plural, noun=noun,
+        score=format_score, gap=format_gap,
+    )  # fmt: skip
     env.globals.update(score_chart=score_chart, chart_legend=chart_legend)
     return env
 

@@ -65,6 +65,8 @@ GAPS = (
         (
             "Tell me about a time you committed to getting back to someone. How did you make sure it happened?",
         ),
+        "high",
+        "high",
     ),
     Gap(
         "Defusing conflict",
@@ -85,6 +87,8 @@ GAPS = (
         (
             "Describe a customer who was angry with you personally. What did you do in the first minute?",
         ),
+        "high",
+        "high",
     ),
     Gap(
         "Empathy",
@@ -103,6 +107,8 @@ GAPS = (
         (
             "Tell me about a time you realised someone was upset before they said so. What gave it away?",
         ),
+        "medium",
+        "low",
     ),
     Gap(
         "Gathering information",
@@ -119,6 +125,8 @@ GAPS = (
         ),
         ("Which question saved you the most time this month?",),
         ("Walk me through how you would find out what a confused caller actually needs.",),
+        "medium",
+        "low",
     ),
 )
 

@@ -53,26 +53,53 @@ def _span(low: float | None, high: float | None, form: str) -> str:
     return f"from {form.format(low)} up to {form.format(high)}"
 
 
-def uncertainty(probability: float, report: dict) -> tuple[tuple[float, float] | None, str]:
-    """Return the interval and the words that explain it (or why there is none)."""
-    interval = probability_interval(probability, report.get("ece_bins") or [])
+PERSON, SIMILAR = "person", "similar incumbents"  # whose interval a report shows
+
+
+def uncertainty(
+    probability: float, report: dict, own: tuple[float, float] | list[float] | None = None
+) -> tuple[tuple[float, float] | None, str, str]:
+    """Return the interval to show, whose it is, and the words that explain it.
+
+    ``own`` is the interval of the candidate's own estimate stored with the fit; without
+    one (a model type that has none, or a fit stored before it was computed) the interval
+    shown is the one of incumbents with a similar out-of-fold probability, said as such.
+    """
+    similar = probability_interval(probability, report.get("ece_bins") or [])
     n = report.get("n")
-    if interval is None:
-        words = (
-            f"Too few of the {plural(n, 'incumbent') if n is not None else 'incumbents'} had an out-of-fold probability near this one to "
-            "check it against real outcomes, so no range is given; treat the figure as rough."
+    people = plural(n, "incumbent") if n is not None else "incumbents"
+    if similar is None:
+        check = (
+            f"Too few of the {people} had an out-of-fold probability near this one to "
+            "check it against real outcomes."
         )
-        return None, words + _calibration_words(report)
-    words = (
-        f"Of the {plural(interval.n, 'incumbent')} whose out-of-fold probability was between "
-        f"{interval.predicted_low:.0%} and {interval.predicted_high:.0%}, {interval.met} "
-        f"({interval.observed_rate:.0%}) met the performance bar. With that many people, the "
-        f"rate for candidates like this plausibly lies between {interval.low:.0%} and "
-        f"{interval.high:.0%} (95% Wilson interval)."
+    else:
+        check = (
+            f"Of the {plural(similar.n, 'incumbent')} whose out-of-fold probability was between "
+            f"{similar.predicted_low:.0%} and {similar.predicted_high:.0%}, {similar.met} "
+            f"({similar.observed_rate:.0%}) met the performance bar; with that many people, the "
+            f"rate for people like them plausibly lies between {similar.low:.0%} and "
+            f"{similar.high:.0%} (95% Wilson interval)."
+        )
+    if own is not None and all(finite(v) is not None for v in own):
+        low, high = float(own[0]), float(own[1])
+        words = (
+            f"The model's estimate for this candidate is uncertain: with its coefficients as "
+            f"uncertain as {people} leave them, it plausibly lies between {low:.0%} and "
+            f"{high:.0%} (95% interval for this person's own estimate). As a check against real "
+            "outcomes: " + check[0].lower() + check[1:]
+        )
+        return (low, high), PERSON, words + _calibration_words(report)
+    if similar is None:
+        words = check + " No range is given; treat the figure as rough."
+        return None, SIMILAR, words + _calibration_words(report)
+    words = check + (
+        " This range belongs to that group of incumbents, not to this candidate's own "
+        "estimate, which this model version does not give."
     )
-    if not interval.contains(probability):
+    if not similar.contains(probability):
         words += " The stated probability lies outside that range: read it with extra caution."
-    return (interval.low, interval.high), words + _calibration_words(report)
+    return (similar.low, similar.high), SIMILAR, words + _calibration_words(report)
 
 
 def _calibration_words(report: dict) -> str:

@@ -76,6 +76,12 @@ def feedback_texts(db: Database, role: dict) -> dict[str, tuple[str, str]]:
 
 
 def feature_names(role: dict) -> dict[str, str]:
-    """Map feature ids of the role's questionnaire to their display names."""
+    """Map feature ids of the role's questionnaire (and the model's scenario groups) to names."""
     q = role_questionnaire(role)
-    return {s.id: s.name for s in q.scales} | {c.id: c.name for c in q.competencies}
+    names = {s.id: s.name for s in q.scales} | {c.id: c.name for c in q.competencies}
+    for group, members in q.shared_scenario_groups.items():
+        if len(members) == len(q.competencies):
+            names[group] = f"All {len(members)} service behaviours, averaged"
+        else:
+            names[group] = " + ".join(names[m] for m in members) + ", averaged"
+    return names

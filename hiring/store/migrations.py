@@ -434,55 +434,6 @@ def m0009_calibration_jobs(db: Database) -> None:
     db["calibration_jobs"].create_index(["role_id", "id"])
 
 
-@MIGRATIONS(name="0019_pending_file_deletions")
-def m0019_pending_file_deletions(db: Database) -> None:
-    """Files to delete once the transaction that recorded them has committed.
-
-    Erasure deletes a candidate's rows and records their report files here in one
-    transaction, then deletes the files and the records; a process killed in between leaves
-    the records, which the next run carries out. Paths are relative to the instance folder
-    and name no one (``reports/12-fit-….pdf``).
-    """
-    db["pending_file_deletions"].create(
-        {"id": int, "path": str, "recorded_at": str}, pk="id", not_null={"path", "recorded_at"}
-    )
-
-
-@MIGRATIONS(name="0021_queued_jobs")
-def m0021_queued_jobs(db: Database) -> None:
-    """Calibrations run on the task queue: a job's row names the host whose worker has it.
-
-    A worker's process id only says something on its own machine; with Redis, workers may
-    run on several. ``scheduled_checks`` keeps the outcome of scheduled checks (the applicant-drift
-    check) for the pages that show them.
-    """
-    db["calibration_jobs"].add_column("host", str)
-    db["scheduled_checks"].create(
-        {"id": int, "kind": str, "role_id": int, "ran_at": str, "outcome": str, "body": str},
-        pk="id",
-        foreign_keys=[("role_id", "job_roles", "id")],
-    )
-    db["scheduled_checks"].create_index(["kind", "role_id", "id"])
-
-
-@MIGRATIONS(name="0022_rescore_runs")
-def m0022_rescore_runs(db: Database) -> None:
-    """A re-score writes in short chunks; its run row says how far it got and whether it ended.
-
-    A run killed midway stays ``running`` with its count so far, and the next re-score of the
-    role with the same model picks up the candidates it had not reached.
-    """
-    db["rescore_runs"].create(
-        {
-            "id": int, "role_id": int, "model_version_id": int, "status": str, "done": int,
-            "requested_by": str, "started_at": str, "finished_at": str, "message": str,
-        },
-        pk="id",
-        foreign_keys=[("role_id", "job_roles", "id")],
-    )  # fmt: skip
-    db["rescore_runs"].create_index(["role_id", "id"])
-
-
 @MIGRATIONS(name="0012_attempt_limits_and_two_factor")
 def m0012_attempt_limits_and_two_factor(db: Database) -> None:
     """Growing-delay attempt counters, the sources each account signs in from, and TOTP.
@@ -540,6 +491,17 @@ def m0014_fresh_candidate_links(db: Database) -> None:
     db["candidates"].add_column("link_refreshed_at", str)
 
 
+@MIGRATIONS(name="0015_weak_evidence_overrides")
+def m0015_weak_evidence_overrides(db: Database) -> None:
+    """Who activated a model version whose evidence is weak, and why (the override).
+
+    A version whose out-of-fold AUC interval includes 0.5, or whose Brier skill interval
+    reaches 0, is activated only with a stated reason; the row keeps it beside the audit log.
+    """
+    for column in ("override_reason", "override_by"):
+        db["model_versions"].add_column(column, str)
+
+
 @MIGRATIONS(name="0017_incumbent_age_band_and_disability")
 def m0017_incumbent_age_band_and_disability(db: Database) -> None:
     """Incumbents' self-identification may also hold an age band and a disability answer.
@@ -550,3 +512,52 @@ def m0017_incumbent_age_band_and_disability(db: Database) -> None:
     for column in ("age_band", "disability"):
         if column not in db["incumbent_self_identification"].columns_dict:
             db["incumbent_self_identification"].add_column(column, str)
+
+
+@MIGRATIONS(name="0019_pending_file_deletions")
+def m0019_pending_file_deletions(db: Database) -> None:
+    """Files to delete once the transaction that recorded them has committed.
+
+    Erasure deletes a candidate's rows and records their report files here in one
+    transaction, then deletes the files and the records; a process killed in between leaves
+    the records, which the next run carries out. Paths are relative to the instance folder
+    and name no one (``reports/12-fit-….pdf``).
+    """
+    db["pending_file_deletions"].create(
+        {"id": int, "path": str, "recorded_at": str}, pk="id", not_null={"path", "recorded_at"}
+    )
+
+
+@MIGRATIONS(name="0021_queued_jobs")
+def m0021_queued_jobs(db: Database) -> None:
+    """Calibrations run on the task queue: a job's row names the host whose worker has it.
+
+    A worker's process id only says something on its own machine; with Redis, workers may
+    run on several. ``scheduled_checks`` keeps the outcome of scheduled checks (the applicant-drift
+    check) for the pages that show them.
+    """
+    db["calibration_jobs"].add_column("host", str)
+    db["scheduled_checks"].create(
+        {"id": int, "kind": str, "role_id": int, "ran_at": str, "outcome": str, "body": str},
+        pk="id",
+        foreign_keys=[("role_id", "job_roles", "id")],
+    )
+    db["scheduled_checks"].create_index(["kind", "role_id", "id"])
+
+
+@MIGRATIONS(name="0022_rescore_runs")
+def m0022_rescore_runs(db: Database) -> None:
+    """A re-score writes in short chunks; its run row says how far it got and whether it ended.
+
+    A run killed midway stays ``running`` with its count so far, and the next re-score of the
+    role with the same model picks up the candidates it had not reached.
+    """
+    db["rescore_runs"].create(
+        {
+            "id": int, "role_id": int, "model_version_id": int, "status": str, "done": int,
+            "requested_by": str, "started_at": str, "finished_at": str, "message": str,
+        },
+        pk="id",
+        foreign_keys=[("role_id", "job_roles", "id")],
+    )  # fmt: skip
+    db["rescore_runs"].create_index(["role_id", "id"])

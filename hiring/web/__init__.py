@@ -4,7 +4,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from hiring.store.plurals import noun, plural
-from hiring.web import access, errors, headers
+from hiring.web import access, errors, filters, headers
 
 csrf = CSRFProtect()
 
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     access.init_app(app)
     headers.init_app(app)
     errors.init_app(app)
+    filters.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(two_factor_bp)
     app.register_blueprint(home_bp)

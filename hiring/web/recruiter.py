@@ -18,6 +18,7 @@ from flask import (
 
 from hiring.accounts import audit
 from hiring.errors import HiringError
+from hiring.modeling.versions import weak_versions_in_use
 from hiring.roles.pipeline import OPEN_STATUSES
 from hiring.roles.profiles import feature_names
 from hiring.web.access import roles_required
@@ -79,6 +80,7 @@ def ranked(role_id: int):
         args=args,
         names=feature_names(role),
         compare_form=IdsForm(),
+        weak_models=weak_versions_in_use(db(), role_id),
     )
 
 
@@ -136,6 +138,7 @@ def _candidate_page(candidate_id: int, status_form=None, note_form=None):
         history=decisions.status_history(db(), candidate_id),
         notes=decisions.notes(db(), candidate_id),
         can_decide=detail.candidate["status"] in decisions.DECISION_STATUSES,
+        low_fit=decisions.LOW_FIT_BANDS.get(detail.candidate.get("band") or ""),
         has_report="reports.candidate_report" in current_app.view_functions,
         reissue_form=ReissueForm()
         if detail.candidate["status"] in OPEN_STATUSES and g.user.role in INVITERS

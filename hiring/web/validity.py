@@ -31,7 +31,12 @@ from hiring.store.plurals import plural
 from hiring.store.text_input import MAX_FILE_BYTES, InputFileError, decode_text
 from hiring.web.access import roles_required
 from hiring.web.database import db
-from hiring.web.forms.calibration import CalibrateForm, IncumbentUploadForm, SuspendForm
+from hiring.web.forms.calibration import (
+    ActivateForm,
+    CalibrateForm,
+    IncumbentUploadForm,
+    SuspendForm,
+)
 from hiring.web.forms.workspace import ConfirmForm
 from hiring.web.roles import role_or_404
 
@@ -46,6 +51,7 @@ def _page(
     problems=(),
     status=200,
     job_id: int | None = None,
+    activate_form: ActivateForm | None = None,
 ):
     job = None
     if job_id is not None:
@@ -71,6 +77,8 @@ def _page(
         calibrate_form=CalibrateForm(),
         suspend_form=SuspendForm(),
         confirm_form=ConfirmForm(),
+        activate_form=activate_form or ActivateForm(),
+        activate_for=version_id if activate_form is not None else None,
         chart=calibration_chart,
         importance_chart=importance_chart,
     )
@@ -188,16 +196,26 @@ def calibrate(role_id: int):
 @bp.route("/versions/<int:version_id>/activate", methods=["POST"])
 @roles_required("admin")
 def activate(version_id: int):
-    """Make a version its role's active model."""
+    """Make a version its role's active model; weak evidence needs the override's reason."""
     version = _version_or_404(version_id)
-    if not ConfirmForm().validate():
-        abort(400)
-    _attempt(
-        lambda: calibration.activate_version(
-            db(), current_app.instance_path, version_id, actor=g.user.username
-        ),
-        lambda v: f"{v.label} is active. Re-score earlier candidates to use it.",
-    )
+    form = ActivateForm()
+    if not form.validate():
+        if form.csrf_token.errors:
+            abort(400)
+        return _page(version.role_id, version_id, status=400, activate_form=form)
+    try:
+        active = calibration.activate_version(
+            db(), current_app.instance_path, version_id, actor=g.user.username,
+            override_reason=form.override_reason.data,
+        )  # fmt: skip
+    except calibration.WeakEvidenceError as error:
+        form.override_reason.errors = [error.message]
+        return _page(version.role_id, version_id, status=400, activate_form=form)
+    except HiringError as error:
+        flash(error.message, "error")
+        return _back(version.role_id, version_id)
+    despite = " despite weak evidence (the override is recorded)" if active.override_reason else ""
+    flash(f"{active.label} is active{despite}. Re-score earlier candidates to use it.", "success")
     return _back(version.role_id, version_id)
 
 

@@ -7,12 +7,14 @@ the profile alone so that the page still shows where the candidate stands.
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
 
 from hiring.assessment.profiles import FeatureTarget, HiringProfile, candidate_fit
+from hiring.assessment.ranges import BELOW, WITHIN, RangeJudgment, judge, score_decimals
 from hiring.errors import HiringError
+from hiring.modeling.model import weak_evidence
 from hiring.roles.profiles import feature_names, role_profile
 from hiring.roles.services import role_questionnaire
 
@@ -41,13 +43,22 @@ class FeatureRow:
     weight: float
 
     @property
+    def decimals(self) -> int:
+        """The decimals this score and its target are shown, and judged, with."""
+        return score_decimals(self.lo, self.hi)
+
+    @property
+    def judgment(self) -> RangeJudgment | None:
+        """Where the shown score stands against the shown target (None when not scored)."""
+        if self.score is None:
+            return None
+        return judge(self.score, self.low, self.high, decimals=self.decimals, minimum=self.minimum)
+
+    @property
     def position(self) -> str:
         """Say where the score stands: below, within or above target, or missing."""
-        if self.score is None:
-            return "not scored"
-        if self.score < self.low:
-            return "below target"
-        return "above target" if self.score > self.high else "within target"
+        judged = self.judgment
+        return "not scored" if judged is None else f"{judged.position} target"
 
 
 @dataclass
@@ -67,11 +78,30 @@ class CandidateDetail:
     flags: list[dict] = field(default_factory=list)
     model_label: str = ""
     names: dict[str, str] = field(default_factory=dict)
+    model_report: dict = field(default_factory=dict)  # the scoring model's validation report
 
     @property
     def rows(self) -> list[FeatureRow]:
         """Scales then competencies."""
         return self.scales + self.competencies
+
+    @property
+    def weak_evidence(self) -> list[str]:
+        """Why the model that scored this candidate rests on weak evidence (empty if it does not)."""
+        if not self.model_report or not self.model_report.get("evidence_sufficient"):
+            return []  # no model, or one whose probabilities are not shown at all
+        return weak_evidence(self.model_report)
+
+    @property
+    def onboarding_gaps(self) -> list[dict]:
+        """The stored onboarding gaps whose shown score is still below its shown target."""
+        short = {row.feature_id for row in self.rows if row.position == f"{BELOW} target"}
+        known = {row.feature_id for row in self.rows}
+        return [
+            gap
+            for gap in (self.fit or {}).get("onboarding_gaps") or []
+            if gap["feature_id"] in short or gap["feature_id"] not in known
+        ]
 
 
 def _number(value: object) -> float | None:
@@ -96,6 +126,8 @@ def _rows(role: dict, profile: HiringProfile, scores: dict, gaps: dict) -> tuple
                 item.id, item.name, kind, _number(values.get(item.id)), t.low, t.high,
                 t.minimum, span[0], span[1], _number(gaps.get(item.id)), t.weight,
             )  # fmt: skip
+            if row.judgment is not None and row.judgment.position == WITHIN:
+                row = replace(row, gap=0.0)  # a fit stored before gaps followed shown values
             out[kind == "competency"].append(row)
     return out
 
@@ -117,6 +149,14 @@ def model_label(db: Database, model_version_id: int | None) -> str:
         since = (row.get("suspended_at") or "")[:10]
         return f"{row['label']} (suspended {since}; re-score to replace this fit)"
     return row["label"]
+
+
+def model_report(db: Database, model_version_id: int | None) -> dict:
+    """Return the validation report of a model version (empty when there is none)."""
+    if not model_version_id:
+        return {}
+    rows = list(db["model_versions"].rows_where("id = ?", [model_version_id], select="report"))
+    return json.loads(rows[0]["report"]) if rows and rows[0]["report"] else {}
 
 
 def role_model_label(db: Database, role: dict) -> str:
@@ -149,7 +189,10 @@ def candidate_detail(
     if fit is None:  # not calibrated: the profile alone still gives gaps and strengths
         flat = {**scores.get("scales", {}), **scores.get("competencies", {})}
         flat = {k: _number(v) for k, v in flat.items()}
-        fit = candidate_fit(detail.profile, flat, norms=role_questionnaire(role).norms).to_dict()
+        q = role_questionnaire(role)
+        fit = candidate_fit(
+            detail.profile, flat, norms=q.norms, decimals=q.score_decimals
+        ).to_dict()
         fit["stored"] = False
     detail.scores, detail.fit = scores, fit
     detail.scales, detail.competencies = _rows(role, detail.profile, scores, fit["gaps"])
@@ -162,6 +205,7 @@ def candidate_detail(
     ]
     detail.flags = list(scores.get("flags") or [])
     detail.model_label = model_label(db, result["model_version_id"])
+    detail.model_report = model_report(db, result["model_version_id"])
     return detail
 
 

@@ -99,7 +99,7 @@ def hire_detail(db: Database, manager_id: int | None, candidate_id: int) -> Cand
 def onboarding_plan(detail: CandidateDetail) -> dict[int, list[PlanStep]]:
     """Group a hire's gap modules by 30/60/90-day phase, most pressing first."""
     plan: dict[int, list[PlanStep]] = {30: [], 60: [], 90: []}
-    for gap in (detail.fit or {}).get("onboarding_gaps", []):
+    for gap in detail.onboarding_gaps:
         module = gap["module"]
         step = PlanStep(
             gap["feature_id"],

@@ -1,7 +1,10 @@
 """Recruiters' decisions on a candidate: status changes with who, when and why, and notes.
 
 The fit score informs these decisions; a person makes each one, and the history keeps
-who made it, when, why, and whether it went against the fit score (an override).
+who made it, when, why, and whether it went against the fit score (an override). Moving a
+candidate with a knock-out or a low fit forward (shortlist, interview, offer, hire) always goes
+against the fit score: it needs a reason and is recorded, audited and counted as an override,
+whoever makes it and however (web, command line or a script using this module).
 """
 
 from sqlite_utils import Database
@@ -13,6 +16,8 @@ from hiring.store.db import write_transaction
 
 # Statuses a recruiter can set; "invited" and "started" belong to the candidate's journey.
 DECISION_STATUSES = ("completed", "shortlisted", "interviewed", "offered", "hired", "rejected")
+ADVANCING = ("shortlisted", "interviewed", "offered", "hired")
+LOW_FIT_BANDS = {"knock-out": "a knock-out (a score below a minimum)", "low": "a low fit"}
 MAX_REASON = 500
 MAX_NOTE = 4000
 
@@ -40,8 +45,16 @@ def next_status(current: str) -> str:
     return current if current in DECISION_STATUSES else DECISION_STATUSES[0]
 
 
+def against_low_fit(candidate: dict, to_status: str) -> str | None:
+    """Say what low fit a move forward goes against (e.g. "a low fit"), or None."""
+    if to_status not in ADVANCING:
+        return None
+    return LOW_FIT_BANDS.get(candidate.get("band") or "")
+
+
 def check_status_change(candidate: dict, to_status: str, reason: str, override: bool) -> str | None:
     """Return why a status change is not allowed, or None."""
+    low = against_low_fit(candidate, to_status)
     if to_status not in DECISION_STATUSES:
         return f"Choose one of: {', '.join(DECISION_STATUSES)}."
     if candidate["status"] not in DECISION_STATUSES:
@@ -50,6 +63,11 @@ def check_status_change(candidate: dict, to_status: str, reason: str, override: 
         return f"The candidate is already {to_status}."
     if to_status == "rejected" and not reason:
         return "Give a reason for the rejection."
+    if low and not reason:
+        return (
+            f"The candidate has {low}: moving them to {to_status} goes against the fit score. "
+            "Give the reason; it is recorded as an override."
+        )
     if override and not reason:
         return "Say why this decision goes against the fit score."
     if len(reason) > MAX_REASON:
@@ -74,6 +92,8 @@ def change_status(
         problem = check_status_change(candidate, to_status, reason, override)
         if problem:
             raise DecisionError(problem)
+        low = against_low_fit(candidate, to_status)
+        override = override or low is not None
         at = audit.now_iso()
         changes = {"status": to_status, "decided_at": at if to_status in FINAL_STATUSES else None}
         db["candidates"].update(candidate_id, changes)
@@ -96,6 +116,8 @@ def change_status(
             from_status=candidate["status"],
             to_status=to_status,
             override=override,
+            **({"reason": reason} if override else {}),
+            **({"against": f"advanced despite {low}", "band": candidate["band"]} if low else {}),
         )
     return row
 

@@ -46,6 +46,15 @@ class CalibrateForm(FlaskForm):
     )
 
 
+class ActivateForm(FlaskForm):
+    """Activate a model version; one with weak evidence needs the reason for the override."""
+
+    override_reason = TextAreaField(
+        "Its evidence is weak: why activate it anyway?",
+        validators=[Optional(), Length(max=MAX_REASON)],
+    )
+
+
 class SuspendForm(FlaskForm):
     """Suspend a model version for good, with the reason."""
 
