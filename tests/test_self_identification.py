@@ -8,7 +8,6 @@ from io import BytesIO
 import pytest
 from candidate_records import insert_candidate
 from candidate_support import Walker, answers_for, invite, make_role, questionnaire_of
-from conftest import AuthActions
 from pypdf import PdfReader
 
 from hiring import create_app
@@ -24,6 +23,7 @@ from hiring.candidates.self_identification import (
 from hiring.fairness import monitoring
 from hiring.fairness.incumbent_identity import import_identity, parse_identity_csv
 from hiring.store.db import close_all, get_db
+from tests.conftest import AuthActions
 
 # A deployment outside the US: UK-style ethnic groups, no age question, its own wording.
 UK = """\
