@@ -283,3 +283,90 @@ def test_effect_sizes_against_a_reference_group_by_hand():
     with pytest.raises(FairnessError) as caught:
         cohens_d_table(groups, [[math.inf]] * 10, ["warmth"], reference="ref", min_group_size=3)
     assert caught.value.message == "Feature values must be finite numbers (or blank when missing)."
+
+
+# -- the fit model ---------------------------------------------------------------------------
+
+
+def test_the_validation_report_matches_metrics_computed_here_from_its_predictions():
+    from scipy import stats
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
+    from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+    from hiring.modeling.model import calibrate
+    from hiring.modeling.utility import expected_outcomes
+
+    sample = simulate_incumbents(160, validity=0.6, random_state=8)
+    result = calibrate(sample.features, sample.y, FEATURE_IDS, repeats=1)
+    report, oof, y = result.report, np.array(result.oof_probability), np.asarray(sample.y)
+    assert (report.n, report.n_positive) == (160, int(y.sum()))
+    assert report.base_rate == pytest.approx(y.mean())
+    assert (report.method, report.calibration_method, report.repeats) == ("logistic", "sigmoid", 1)
+    assert report.auc == pytest.approx(roc_auc_score(y, oof))
+    assert report.brier == pytest.approx(brier_score_loss(y, oof))
+    assert report.brier_base == pytest.approx(y.mean() * (1 - y.mean()))
+    assert report.brier_skill == pytest.approx(1 - report.brier / report.brier_base)
+    assert report.validity == pytest.approx(stats.pointbiserialr(y, oof).statistic)
+    assert report.validity_ci[0] < report.validity < report.validity_ci[1]
+    bins = np.clip(np.digitize(oof, np.linspace(0, 1, 11)[1:-1]), 0, 9)
+    ece = sum(
+        (bins == b).sum() / y.size * abs(oof[bins == b].mean() - y[bins == b].mean())
+        for b in range(10) if (bins == b).any()
+    )  # fmt: skip
+    assert report.ece == pytest.approx(ece)
+    assert sum(b["count"] for b in report.ece_bins) == 160
+    logit = np.log(oof / (1 - oof))[:, None]
+    refit = LogisticRegression(C=np.inf).fit(logit, y)
+    assert report.calibration_slope == pytest.approx(refit.coef_[0][0], rel=1e-3)
+    assert report.calibration_intercept == pytest.approx(refit.intercept_[0], abs=1e-3)
+    assert report.expected_outcomes == [e.to_dict() for e in expected_outcomes(y, oof, report.validity)]
+    assert report.evidence_sufficient
+    assert [row["mean"] for row in report.importance] == sorted(
+        (row["mean"] for row in report.importance), reverse=True
+    )
+    assert all(row["sd"] > 0 for row in report.importance)
+
+
+def test_predictions_without_skill_say_so_in_the_report():
+    from hiring.demo.synthetic import FEATURE_IDS
+    from hiring.modeling.model import calibrate
+
+    rng = np.random.default_rng(3)  # pure noise: out-of-fold skill -0.05 with this seed
+    y = _alternating(120)
+    result = calibrate(rng.standard_normal((120, len(FEATURE_IDS))), y, FEATURE_IDS, repeats=1)
+    assert result.report.brier_skill <= 0 and not result.report.evidence_sufficient
+    assert result.report.warnings[-1] == (
+        "Insufficient evidence: out-of-fold predictions do not beat the base rate, "
+        "so no probability is shown."
+    )
+
+
+def _alternating(n: int, positives: int | None = None) -> np.ndarray:
+    y = np.zeros(n, dtype=int)
+    y[: n // 2 if positives is None else positives] = 1
+    return y
+
+
+def test_sample_checks_at_their_exact_limits_and_their_words():
+    from hiring.errors import HiringError
+    from hiring.modeling.model import ISOTONIC_MIN_N, WARN_BELOW, InsufficientDataError, check_sample
+
+    assert WARN_BELOW == 100 and ISOTONIC_MIN_N == 1000
+    assert check_sample(_alternating(100)) == []
+    assert check_sample(_alternating(99)) == [
+        "Only 99 incumbents: the estimates are uncertain and the intervals wide. "
+        "Treat the results as provisional and recalibrate with more people."
+    ]
+    assert check_sample(_alternating(1000), "isotonic") == []
+    with pytest.raises(InsufficientDataError, match="needs at least 1000 incumbents .you have 999"):
+        check_sample(_alternating(999), "isotonic")
+    with pytest.raises(HiringError) as caught:
+        check_sample(_alternating(100), "platt")
+    assert caught.value.message == "Unknown calibration 'platt'; use 'sigmoid' or 'isotonic'."
+    with pytest.raises(InsufficientDataError) as caught:
+        check_sample(_alternating(40, 31))
+    assert caught.value.message == (
+        "Only 9 incumbents in the smaller group (31 high performers, 9 others); "
+        "at least 10 are needed in each."
+    )
