@@ -320,7 +320,9 @@ def test_the_validation_report_matches_metrics_computed_here_from_its_prediction
     refit = LogisticRegression(C=np.inf).fit(logit, y)
     assert report.calibration_slope == pytest.approx(refit.coef_[0][0], rel=1e-3)
     assert report.calibration_intercept == pytest.approx(refit.intercept_[0], abs=1e-3)
-    assert report.expected_outcomes == [e.to_dict() for e in expected_outcomes(y, oof, report.validity)]
+    assert report.expected_outcomes == [
+        e.to_dict() for e in expected_outcomes(y, oof, report.validity)
+    ]
     assert report.evidence_sufficient
     assert [row["mean"] for row in report.importance] == sorted(
         (row["mean"] for row in report.importance), reverse=True
@@ -350,7 +352,12 @@ def _alternating(n: int, positives: int | None = None) -> np.ndarray:
 
 def test_sample_checks_at_their_exact_limits_and_their_words():
     from hiring.errors import HiringError
-    from hiring.modeling.model import ISOTONIC_MIN_N, WARN_BELOW, InsufficientDataError, check_sample
+    from hiring.modeling.model import (
+        ISOTONIC_MIN_N,
+        WARN_BELOW,
+        InsufficientDataError,
+        check_sample,
+    )
 
     assert WARN_BELOW == 100 and ISOTONIC_MIN_N == 1000
     assert check_sample(_alternating(100)) == []
