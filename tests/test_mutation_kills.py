@@ -328,6 +328,25 @@ def test_the_validation_report_matches_metrics_computed_here_from_its_prediction
         (row["mean"] for row in report.importance), reverse=True
     )
     assert all(row["sd"] > 0 for row in report.importance)
+    assert result.feature_ids == tuple(FEATURE_IDS)
+    assert result.feature_means == pytest.approx(
+        dict(zip(FEATURE_IDS, sample.features.mean(0), strict=True))
+    )
+    sds = sample.features.std(0, ddof=1)
+    assert result.feature_sds == pytest.approx(dict(zip(FEATURE_IDS, sds, strict=True)))
+    assert isinstance(report.regularization_c, float) and report.regularization_c > 0
+    assert set(report.coefficients) == set(FEATURE_IDS)
+    assert result.explainer and "coefficients" not in result.explainer
+
+
+def test_a_feature_table_of_the_wrong_shape_is_refused():
+    from hiring.demo.synthetic import FEATURE_IDS
+    from hiring.modeling.model import calibrate
+
+    y = _alternating(60)
+    for x in (np.zeros((60, len(FEATURE_IDS) - 1)), np.zeros((59, len(FEATURE_IDS)))):
+        with pytest.raises(ValueError, match="^x must be n x len.feature_ids. and match y$"):
+            calibrate(x, y, FEATURE_IDS)
 
 
 def test_predictions_without_skill_say_so_in_the_report():
