@@ -31,6 +31,7 @@ import csv
 import io
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -53,6 +54,12 @@ except ModuleNotFoundError:  # run as a script: benchmarks/ itself is on the pat
     from bench_report_batch import build_instance
 
 ROOT = Path(__file__).resolve().parent.parent
+RECOVERED = (
+    "file deletions finished",
+    "orphaned report files removed",
+    "orphaned model files removed",
+    "model file renames finished",
+)
 TARGETS = ("server", "calibrate", "rescore", "reports", "purge", "backup")
 ASSESSED = 4  # candidates with reports; enough for `reports` to take a few seconds
 PURGE_BATCH = 3  # decided-long-ago candidates (with a cached report) added before each purge
@@ -155,17 +162,21 @@ class Instance:
         process = subprocess.Popen(
             self.command(target),
             env=self.env,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
         try:
-            process.wait(timeout=kill_after if kill_after is not None else 600)
+            out, err = process.communicate(timeout=kill_after if kill_after is not None else 600)
             killed = False
         except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGKILL)
             killed = True
-        _, err = process.communicate(timeout=60)
+            time.sleep(0.5)  # a moment for the children to notice, as under a service manager
+            _stop_group(process.pid)
+            out, err = process.communicate(timeout=60)
+        if target == "sweep":
+            self._count_recovery(out.decode())
         _stop_group(process.pid)
         if not killed and process.returncode not in (0, 1):
             self.problems.append(f"{target} exited {process.returncode}: {err.decode()[-300:]}")
@@ -268,6 +279,13 @@ class Instance:
             call("/assessment/about-you", {"csrf_token": csrf, "skip": "Skip"})
         except (urllib.error.URLError, OSError, AttributeError):
             return  # the server was killed: what was acknowledged before counts
+
+    def _count_recovery(self, said: str) -> None:
+        """Add up what the start after a kill had to repair (``hiring sweep`` says it)."""
+        numbers = [int(n) for n in re.findall(r"\d+", said.split("Swept the instance:")[-1])]
+        if len(numbers) == 4:
+            for name, n in zip(RECOVERED, numbers, strict=True):
+                self.counts[f"recovered: {name}"] += n
 
     # -- checking ---------------------------------------------------------------------
     def check(self, label: str) -> None:

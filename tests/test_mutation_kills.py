@@ -1,1 +1,398 @@
-"""Exact reference values for the statistics core and access control, chosen to kill mutants."""
+"""Exact values for the statistics core, written to catch the mutants the suite let through.
+
+`mutmut run` (README, "Mutation testing") changed the core one small step at a time; these
+tests pin down what those changes showed to be unchecked: thresholds at their exact value,
+the exact words of notes and errors, every quality index by name, per-row counts when some
+answers are blank, and the reference group of an effect-size comparison.
+"""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hiring.assessment.quality import quality_indices
+from hiring.assessment.questionnaires import load_questionnaire
+from hiring.assessment.scoring import (
+    CandidateScores,
+    ResponseError,
+    answers_to_row,
+    candidate_scores,
+    score_answers,
+    score_matrix,
+)
+from hiring.fairness.effect_sizes import (
+    EVERYONE_ELSE,
+    EffectSize,
+    _notes,
+    cohens_d_table,
+    magnitude,
+)
+from hiring.fairness.groups import (
+    FairnessError,
+    check_min_group_size,
+    check_min_share,
+    intersect,
+    require_same_length,
+)
+from hiring.fairness.impact import SCORING_RATE, scoring_rate_table, selection_table
+from hiring.fairness.significance import FISHER, Z_TEST, compare_proportions
+
+ROOT = Path(__file__).resolve().parents[1]
+WETCO = load_questionnaire(ROOT / "questionnaires" / "wetco-service-v1.yaml")
+
+
+def _answers(value: int = 3) -> dict[str, int]:
+    return {
+        i: min(value, len(WETCO.sjt_by_id[i].options)) if i in WETCO.sjt_by_id else value
+        for i in WETCO.item_ids
+    }
+
+
+# -- scoring ------------------------------------------------------------------------------
+
+
+def test_every_quality_index_is_kept_under_its_own_name():
+    answers = _answers()
+    scores = score_answers(WETCO, answers)
+    row = answers_to_row(WETCO, answers)[None, :]
+    table = score_matrix(WETCO, row)
+    indices = quality_indices(WETCO, row, table.scales, None)
+    assert set(scores.quality) == {
+        "longest_run", "attention_failed", "impression_share", "synonym_gap", "mahalanobis",
+    }  # fmt: skip
+    for name, value in scores.quality.items():
+        if name == "mahalanobis":  # against the questionnaire's norm table, not checked here
+            assert value is not None
+            continue
+        expected = float(getattr(indices, name)[0])
+        assert value == (None if math.isnan(expected) else pytest.approx(expected)), name
+    assert scores.quality["longest_run"] >= 2  # all-3 answers: a long run, really counted
+
+
+def test_answers_to_row_lists_every_problem_and_keeps_going_after_each():
+    first, second, third = WETCO.item_ids[:3]
+    answers = {"nope-1": 1, first: None, "nope-2": 2, second: 9, third: 2}
+    with pytest.raises(ResponseError) as caught:
+        answers_to_row(WETCO, answers)
+    top = len(WETCO.sjt_by_id[second].options) if second in WETCO.sjt_by_id else 5
+    assert caught.value.problems == [
+        f"nope-1: not an item of {WETCO.label}",
+        f"nope-2: not an item of {WETCO.label}",
+        f"{second}: 9 is outside 1..{top}",
+    ]
+    assert caught.value.message == "\n".join(caught.value.problems)
+    row = answers_to_row(WETCO, {first: None, third: 2, second: 1})
+    assert np.isnan(row[0]) and row[1] == 1 and row[2] == 2
+
+
+def test_the_incomplete_flag_names_each_score_left_out_with_its_counts():
+    scale = WETCO.scales[0]
+    items = [i.id for i in WETCO.scale_items(scale.id)]
+    answers = {i: v for i, v in _answers().items() if i not in items[1:]}  # one item of it left
+    [flag] = [f for f in score_answers(WETCO, answers).flags if f.code == "incomplete"]
+    assert flag.label == "Too few answers to score"
+    assert flag.detail == (
+        f"Not scored, too few answers: {scale.name} (1 of {len(items)} answered, "
+        f"{scale.min_answered} needed)."
+    )
+
+
+def test_answered_counts_are_right_for_every_score_when_rows_have_blanks():
+    rng = np.random.default_rng(2)
+    rows = np.array([answers_to_row(WETCO, _answers(1 + k % 4)) for k in range(6)])
+    rows[rng.random(rows.shape) < 0.3] = np.nan
+    table = score_matrix(WETCO, rows)
+    column = {i: j for j, i in enumerate(WETCO.item_ids)}
+    for k, scale in enumerate(WETCO.scales):
+        cols = [column[i.id] for i in WETCO.scale_items(scale.id)]
+        assert table.scale_answered[:, k].tolist() == (~np.isnan(rows[:, cols])).sum(1).tolist()
+    for k, comp in enumerate(WETCO.competencies):
+        cols = [column[i.id] for i in WETCO.competency_items(comp.id)]
+        assert table.competency_answered[:, k].tolist() == (
+            (~np.isnan(rows[:, cols])).sum(1).tolist()
+        )
+
+
+def test_one_row_of_a_table_scores_as_that_row_alone():
+    rows = np.array([answers_to_row(WETCO, _answers(v)) for v in (1, 4, 2, 5)])
+    table = score_matrix(WETCO, rows)
+    for k in range(len(rows)):
+        alone = score_matrix(WETCO, rows[k : k + 1])
+        got = candidate_scores(WETCO, table, rows, k)
+        want = candidate_scores(WETCO, alone, rows[k : k + 1], 0)
+        assert got.scales == pytest.approx(want.scales)
+        assert got.competencies == pytest.approx(want.competencies)
+        assert (got.flags, got.quality) == (want.flags, want.quality)
+
+
+def test_stored_scores_without_flags_read_back_with_none():
+    scores = score_answers(WETCO, _answers())
+    data = scores.to_dict()
+    data.pop("flags")
+    assert CandidateScores.from_dict(data).flags == []
+
+
+def test_a_questionnaire_without_norms_scores_without_an_outlier_reference():
+    tiny = load_questionnaire(ROOT / "tests" / "fixtures" / "bigfive-25.yaml")
+    assert not tiny.norms
+    answers = {i: 3 for i in tiny.item_ids if i not in tiny.sjt_by_id}
+    assert score_answers(tiny, answers).quality["mahalanobis"] is None
+
+
+# -- fairness: groups ----------------------------------------------------------------------
+
+
+def test_group_checks_say_exactly_what_is_wrong():
+    with pytest.raises(FairnessError, match="^The minimum group size must be a whole number.$"):
+        check_min_group_size(True)
+    with pytest.raises(FairnessError, match="^The minimum group size must be at least 2.$"):
+        check_min_group_size(1, smallest=2)
+    check_min_share(0.0)  # no small-share rule at all
+    for share in (1.0, -0.01):
+        with pytest.raises(FairnessError) as caught:
+            check_min_share(share)
+        assert caught.value.message == (
+            "The small-group share must be a fraction between 0 and 1, e.g. 0.02."
+        )
+    with pytest.raises(FairnessError) as caught:
+        require_same_length(("sex", [1, 2]), ("race/ethnicity", [1]))
+    assert caught.value.message == (
+        "Each person needs one value in every column; got sex: 2, race/ethnicity: 1."
+    )
+
+
+def test_intersections_use_the_callers_unknown_labels():
+    labels = intersect(["F", "M", "F"], ["A", "left blank", "B"], unknown_labels={"left blank"})
+    assert labels == ["F / A", None, "F / B"]
+    with pytest.raises(FairnessError, match="sex: 2, race/ethnicity: 1"):
+        intersect(["F", "M"], ["A"])
+
+
+# -- fairness: impact tables ---------------------------------------------------------------
+
+
+def test_a_group_at_exactly_the_small_share_is_kept_and_not_flagged():
+    groups = ["A"] * 45 + ["B"] * 50 + ["C"] * 5  # C is exactly 5% of 100
+    selected = [1, 0] * 50
+    table = selection_table(groups, selected, min_share=0.05, exclude_small_share=True)
+    c = table.row("C")
+    assert c.excluded_reason is None and not c.small_share_flag
+    smaller = selection_table(groups, selected, min_share=0.0501, exclude_small_share=True)
+    assert smaller.row("C").excluded_reason == "under 5% of the sample"
+    assert smaller.row("C").small_share_flag
+    kept = selection_table(groups, selected, min_share=0.0501)  # flagged, not dropped
+    assert kept.row("C").excluded_reason is None and kept.row("C").small_share_flag
+    with pytest.raises(KeyError):
+        table.row("D")
+
+
+def test_the_scoring_rate_table_says_its_median_first():
+    groups = ["A"] * 6 + ["B"] * 6
+    scores = [1, 2, 3, 4, 5, 6, 2, 3, 4, 5, 6, 7] + []
+    table = scoring_rate_table([*groups, "A"], [*scores, None], min_group_size=2)
+    assert table.kind == SCORING_RATE and table.median == 4.0
+    assert table.notes[0] == (
+        "The median score of the whole sample (12 people with a score, unknown group included) "
+        "is 4; a person counts as scoring above it only if their score is strictly higher."
+    )
+    assert table.notes[1] == "1 people without a score are left out of this table."
+    empty = scoring_rate_table(["A", "B"], [None, None])
+    assert empty.kind == SCORING_RATE and empty.rows == ()
+    with pytest.raises(FairnessError) as caught:
+        scoring_rate_table(["A"], [math.inf])
+    assert caught.value.message == "Scores must be finite numbers (or blank when missing)."
+    with pytest.raises(FairnessError, match="got groups: 2, scores: 1"):
+        scoring_rate_table(["A", "B"], [1.0])
+
+
+# -- fairness: significance ----------------------------------------------------------------
+
+
+def test_when_everyone_or_no_one_is_selected_there_is_nothing_to_test():
+    for selected in (0, 1):
+        tests = compare_proportions(selected * 40, 40, selected * 40, 40)
+        assert (tests.z_p, tests.chi2_p) == (1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"), [(29, FISHER), (30, Z_TEST)], ids=["29-fisher", "30-z-test"]
+)
+def test_the_primary_test_switches_at_thirty_per_group(n, expected):
+    assert compare_proportions(n // 2, n, n // 2, n).primary_test == expected
+
+
+def test_an_expected_count_of_exactly_five_is_enough_for_the_z_test():
+    tests = compare_proportions(5, 50, 5, 50)  # expected selected per cell: 10 * 50 / 100 = 5
+    assert tests.min_expected == 5.0 and tests.primary_test == Z_TEST
+    assert compare_proportions(4, 50, 5, 50).primary_test == FISHER
+
+
+def test_p_values_never_exceed_one():
+    for a in range(0, 11):
+        tests = compare_proportions(a, 10, 10 - a, 10)
+        assert max(tests.fisher_p, tests.z_p, tests.chi2_p, tests.primary_p) <= 1.0
+
+
+# -- fairness: effect sizes ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("d", "name"),
+    [(0.2, "small"), (0.2 - 1e-9, "negligible"), (0.5, "medium"), (0.5 - 1e-9, "small"),
+     (0.8, "large"), (0.8 - 1e-9, "medium"), (-0.8, "large")],
+)  # fmt: skip
+def test_cohens_benchmarks_start_at_their_exact_values(d, name):
+    assert magnitude(d) == name
+
+
+def _row(g: float | None, d: float | None = 0.1) -> EffectSize:
+    return EffectSize("A", EVERYONE_ELSE, "warmth", 10, 10, cohens_d=d, hedges_g=g,
+                      magnitude="medium")  # fmt: skip
+
+
+def test_effect_size_notes_name_the_comparison_and_the_differences_to_review():
+    assert _notes([], 0, 0, EVERYONE_ELSE) == (
+        "There is no one in this data yet, so there is nothing to compare.",
+    )
+    notes = _notes([_row(0.5), _row(0.4999), _row(0.9, d=None)], 1, 1, EVERYONE_ELSE)
+    assert notes[0] == "1 of 1 people have an unknown group and are left out of every comparison."
+    assert notes[1] == (
+        "Each group is compared with everyone else whose group is known; a positive d means the "
+        "group scores higher. Hedges' g applies the small-sample correction to d."
+    )
+    assert notes[2:] == (
+        "'A' on warmth: d = 0.10, g = 0.50 (medium); review this scale before the model version "
+        "goes live.",
+    )
+    assert "is compared with 'B';" in _notes([], 3, 0, "B")[1]
+
+
+def test_effect_sizes_against_a_reference_group_by_hand():
+    groups = ["ref"] * 3 + ["x"] * 3 + ["y"] * 3 + ["unknown"]
+    values = [[1.0], [2.0], [3.0], [3.0], [4.0], [5.0], [10.0], [11.0], [12.0], [50.0]]
+    table = cohens_d_table(groups, values, ["warmth"], reference="ref", min_group_size=3)
+    x = next(r for r in table.rows if r.group == "x")
+    assert (x.mean_group, x.mean_comparison, x.pooled_sd) == (4.0, 2.0, 1.0)  # y is left out
+    assert x.cohens_d == 2.0 and x.n_comparison == 3
+    assert (table.total, table.unknown_count, table.feature_ids) == (10, 1, ("warmth",))
+    assert table.notes[0].startswith("1 of 10 people have an unknown group")
+    with pytest.raises(FairnessError, match="'ref' needs at least 4 people"):
+        cohens_d_table(groups, values, ["warmth"], reference="ref", min_group_size=4)
+    with pytest.raises(FairnessError) as caught:
+        cohens_d_table(groups, [[math.inf]] * 10, ["warmth"], reference="ref", min_group_size=3)
+    assert caught.value.message == "Feature values must be finite numbers (or blank when missing)."
+
+
+# -- the fit model ---------------------------------------------------------------------------
+
+
+def test_the_validation_report_matches_metrics_computed_here_from_its_predictions():
+    from scipy import stats
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
+    from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+    from hiring.modeling.model import calibrate
+    from hiring.modeling.utility import expected_outcomes
+
+    sample = simulate_incumbents(160, validity=0.6, random_state=8)
+    result = calibrate(sample.features, sample.y, FEATURE_IDS, repeats=1)
+    report, oof, y = result.report, np.array(result.oof_probability), np.asarray(sample.y)
+    assert (report.n, report.n_positive) == (160, int(y.sum()))
+    assert report.base_rate == pytest.approx(y.mean())
+    assert (report.method, report.calibration_method, report.repeats) == ("logistic", "sigmoid", 1)
+    assert report.auc == pytest.approx(roc_auc_score(y, oof))
+    assert report.brier == pytest.approx(brier_score_loss(y, oof))
+    assert report.brier_base == pytest.approx(y.mean() * (1 - y.mean()))
+    assert report.brier_skill == pytest.approx(1 - report.brier / report.brier_base)
+    assert report.validity == pytest.approx(stats.pointbiserialr(y, oof).statistic)
+    assert report.validity_ci[0] < report.validity < report.validity_ci[1]
+    bins = np.clip(np.digitize(oof, np.linspace(0, 1, 11)[1:-1]), 0, 9)
+    ece = sum(
+        (bins == b).sum() / y.size * abs(oof[bins == b].mean() - y[bins == b].mean())
+        for b in range(10) if (bins == b).any()
+    )  # fmt: skip
+    assert report.ece == pytest.approx(ece)
+    assert sum(b["count"] for b in report.ece_bins) == 160
+    logit = np.log(oof / (1 - oof))[:, None]
+    refit = LogisticRegression(C=np.inf).fit(logit, y)
+    assert report.calibration_slope == pytest.approx(refit.coef_[0][0], rel=1e-3)
+    assert report.calibration_intercept == pytest.approx(refit.intercept_[0], abs=1e-3)
+    assert report.expected_outcomes == [
+        e.to_dict() for e in expected_outcomes(y, oof, report.validity)
+    ]
+    assert report.evidence_sufficient
+    assert [row["mean"] for row in report.importance] == sorted(
+        (row["mean"] for row in report.importance), reverse=True
+    )
+    assert all(row["sd"] > 0 for row in report.importance)
+    assert result.feature_ids == tuple(FEATURE_IDS)
+    assert result.feature_means == pytest.approx(
+        dict(zip(FEATURE_IDS, sample.features.mean(0), strict=True))
+    )
+    sds = sample.features.std(0, ddof=1)
+    assert result.feature_sds == pytest.approx(dict(zip(FEATURE_IDS, sds, strict=True)))
+    assert isinstance(report.regularization_c, float) and report.regularization_c > 0
+    assert set(report.coefficients) == set(FEATURE_IDS)
+    assert result.explainer and "coefficients" not in result.explainer
+
+
+def test_a_feature_table_of_the_wrong_shape_is_refused():
+    from hiring.demo.synthetic import FEATURE_IDS
+    from hiring.modeling.model import calibrate
+
+    y = _alternating(60)
+    for x in (np.zeros((60, len(FEATURE_IDS) - 1)), np.zeros((59, len(FEATURE_IDS)))):
+        with pytest.raises(ValueError, match="^x must be n x len.feature_ids. and match y$"):
+            calibrate(x, y, FEATURE_IDS)
+
+
+def test_predictions_without_skill_say_so_in_the_report():
+    from hiring.demo.synthetic import FEATURE_IDS
+    from hiring.modeling.model import calibrate
+
+    rng = np.random.default_rng(3)  # pure noise: out-of-fold skill -0.05 with this seed
+    y = _alternating(120)
+    result = calibrate(rng.standard_normal((120, len(FEATURE_IDS))), y, FEATURE_IDS, repeats=1)
+    assert result.report.brier_skill <= 0 and not result.report.evidence_sufficient
+    assert result.report.warnings[-1] == (
+        "Insufficient evidence: out-of-fold predictions do not beat the base rate, "
+        "so no probability is shown."
+    )
+
+
+def _alternating(n: int, positives: int | None = None) -> np.ndarray:
+    y = np.zeros(n, dtype=int)
+    y[: n // 2 if positives is None else positives] = 1
+    return y
+
+
+def test_sample_checks_at_their_exact_limits_and_their_words():
+    from hiring.errors import HiringError
+    from hiring.modeling.model import (
+        ISOTONIC_MIN_N,
+        WARN_BELOW,
+        InsufficientDataError,
+        check_sample,
+    )
+
+    assert WARN_BELOW == 100 and ISOTONIC_MIN_N == 1000
+    assert check_sample(_alternating(100)) == []
+    assert check_sample(_alternating(99)) == [
+        "Only 99 incumbents: the estimates are uncertain and the intervals wide. "
+        "Treat the results as provisional and recalibrate with more people."
+    ]
+    assert check_sample(_alternating(1000), "isotonic") == []
+    with pytest.raises(InsufficientDataError, match="needs at least 1000 incumbents .you have 999"):
+        check_sample(_alternating(999), "isotonic")
+    with pytest.raises(HiringError) as caught:
+        check_sample(_alternating(100), "platt")
+    assert caught.value.message == "Unknown calibration 'platt'; use 'sigmoid' or 'isotonic'."
+    with pytest.raises(InsufficientDataError) as caught:
+        check_sample(_alternating(40, 31))
+    assert caught.value.message == (
+        "Only 9 incumbents in the smaller group (31 high performers, 9 others); "
+        "at least 10 are needed in each."
+    )
