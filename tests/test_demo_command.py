@@ -99,3 +99,25 @@ def test_a_busy_port_with_reset_deletes_nothing(built, busy_port):
     result = demo("--folder", str(built), "--port", str(busy_port), "--reset")
     one_line_error(result, "already in use")
     assert (passwords(built), hashes(built)) == before
+
+
+def test_the_demo_manager_sees_real_onboarding_plans(built):
+    from hiring import create_app
+    from hiring.accounts import users as accounts
+    from hiring.store.db import get_db
+    from hiring.workspace import cohorts
+
+    app = create_app({"INSTANCE_PATH": str(built), "TESTING": True})
+    with app.app_context():
+        db = get_db(app.config["DATABASE"])
+        manager = accounts.find_user(db, "manager")
+        hires = cohorts.hires(db, manager.id)
+        assert len(hires) == 3
+        plans = [
+            cohorts.onboarding_plan(cohorts.hire_detail(db, manager.id, h["id"])) for h in hires
+        ]
+        steps = [sum(len(phase) for phase in plan.values()) for plan in plans]
+        assert sum(s > 0 for s in steps) >= 2, steps  # most hires have something to learn
+        modules = cohorts.cohort(db, manager.id, [h["id"] for h in hires])
+        assert modules, "the cohort plan is empty"
+    close_all()

@@ -1,12 +1,37 @@
 """Demo step: give demo roles their manager and make a few recruiter decisions (all synthetic)."""
 
+import json
+
 from hiring.accounts import users as accounts
 from hiring.demo.context import DemoContext
 from hiring.roles import services as roles
 from hiring.workspace import cohorts, decisions
 from hiring.workspace.ranking import ListFilters, ranked_page
 
-HIRE, SHORTLIST = 3, 3  # per role: the top three by fit are hired, the next three shortlisted
+HIRE, SHORTLIST = 3, 3  # per role: three hires, three more shortlisted
+POOL = 4 * (HIRE + SHORTLIST)  # the best-ranked candidates the demo's decisions draw from
+
+
+def _gap_count(db, candidate_id: int) -> int:
+    rows = list(db["results"].rows_where("candidate_id = ?", [candidate_id], select="fit"))
+    fit = json.loads(rows[0]["fit"]) if rows and rows[0]["fit"] else {}
+    return len(fit.get("onboarding_gaps", []))
+
+
+def _choose(db, pool: list[dict]) -> list[dict]:
+    """Order the pool as the demo decides: hires, then the shortlist, then one rejection.
+
+    The best-ranked candidate is hired, and the other hires are the best-ranked ones with
+    something to learn (two gaps or more), so the manager's onboarding plans and cohort plan
+    have content, as they would for most real hires.
+    """
+    if not pool:
+        return []
+    learners = [row for row in pool[1:] if _gap_count(db, row["id"]) >= 2]
+    hires = [pool[0], *learners][:HIRE]
+    hires += [row for row in pool if row not in hires][: HIRE - len(hires)]
+    rest = [row for row in pool if row not in hires]
+    return hires + rest[: SHORTLIST + 1]
 
 
 def add_demo_decisions(ctx: DemoContext) -> None:
@@ -24,10 +49,9 @@ def add_demo_decisions(ctx: DemoContext) -> None:
     for role in roles.list_roles(db, include_closed=True):
         if not role.get("hiring_manager_id"):
             cohorts.assign_manager(db, role["id"], manager.id, actor="demo")
-        top = ranked_page(
-            db, role["id"], ListFilters(status="completed"), size=HIRE + SHORTLIST + 1
-        )
-        for index, row in enumerate(top.rows):
+        pool = ranked_page(db, role["id"], ListFilters(status="completed"), size=POOL).rows
+        chosen = _choose(db, pool)
+        for index, row in enumerate(chosen):
             if index < HIRE:
                 steps = [("shortlisted", ""), ("interviewed", ""), ("offered", ""), ("hired", "")]
             elif index < HIRE + SHORTLIST:
@@ -44,9 +68,9 @@ def add_demo_decisions(ctx: DemoContext) -> None:
                     override=bool(reason),
                 )  # fmt: skip
             hired += index < HIRE
-        if top.rows:
+        if chosen:
             decisions.add_note(
-                db, top.rows[0]["id"], "Synthetic demo note: strong phone manner in the interview.",
+                db, chosen[0]["id"], "Synthetic demo note: strong phone manner in the interview.",
                 user_id=recruiter.id, actor="demo",
             )  # fmt: skip
     if hired:
