@@ -215,7 +215,7 @@ def test_response_csv_with_semicolons_scores_and_a_wide_row_is_named(run, tmp_pa
     path = tmp_path / "r.csv"
     path.write_text(f"{TINY_HEADER}\nann,4,2,3,3,3,3,4,3,3,2,1,3\n".replace(",", ";"))
     result = run("questionnaire", "score", str(TINY_FILE), str(path))
-    assert result.exit_code == 0 and "1 respondents scored" in result.output, result.output
+    assert result.exit_code == 0 and "1 respondent scored" in result.output, result.output
     path.write_text(f"{TINY_HEADER}\nann,4,2,3,3,3,3,4,3,3,2,1,3,9\n")
     result = run("questionnaire", "score", str(TINY_FILE), str(path))
     assert result.exit_code == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -37,6 +38,16 @@ class RescoreResult:
 CHUNK_SECONDS = 0.15
 FIRST_CHUNK, MIN_CHUNK, MAX_CHUNK = 100, 10, 5_000
 RUNNING, DONE, FAILED = "running", "done", "failed"
+
+
+def _precise_now() -> str:
+    """The time to the microsecond, for a run's start and the fits it stores.
+
+    Other writers keep whole seconds. In ISO text "12:00:07+00:00" sorts before
+    "12:00:07.250000+00:00", so a fit stored in the second the run started counts as older
+    (and is re-scored), while the run's own fits always sort after its start.
+    """
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _pending(db: Database, role_id: int, run: dict, after: int, limit: int) -> list[dict]:
@@ -96,7 +107,7 @@ def _open_run(db: Database, role_id: int, version_id: int | None, actor: str) ->
                     "status": RUNNING,
                     "done": 0,
                     "requested_by": actor,
-                    "started_at": audit.now_iso(),
+                    "started_at": _precise_now(),
                 }
             )  # fmt: skip
             .last_pk
@@ -119,7 +130,7 @@ def _write_chunk(db, role, run, work, actor) -> int:
     with write_transaction(db):
         if get_role(db, role["id"])["model_version_id"] != role["model_version_id"]:
             raise HiringError("The role's model changed while re-scoring; run the re-score again.")
-        now = audit.now_iso()
+        now = _precise_now()
         for row, scores, fit in work:
             cid = row["candidate_id"]
             if not db["results"].count_where(

@@ -62,7 +62,7 @@ def locked_temporary(path: Path) -> Iterator[tuple[BinaryIO, Path]]:
     The caller writes it and, when done, moves it into place with :func:`publish` inside
     the block; a temporary file not published by the end of the block is removed.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # as the instance folder
     while True:
         fd, name = tempfile.mkstemp(
             dir=path.parent, prefix=path.name + ".", suffix=TEMPORARY_SUFFIX
