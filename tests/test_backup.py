@@ -135,7 +135,7 @@ def test_a_restored_instance_scores_with_the_backed_up_model(source, tmp_path):
     role, version = calibrated_role(source, db)
     result = hiring(source.instance_path, "backup", str(tmp_path / "copy"))
     assert result.exit_code == 0, result.output
-    assert "and 1 model files" in result.output
+    assert "and 1 model file to" in result.output
     assert hiring(tmp_path / "restored", "restore", str(tmp_path / "copy")).exit_code == 0
     copy = get_db(tmp_path / "restored" / "hiring.sqlite3")
     row = copy["model_versions"].get(version.id)

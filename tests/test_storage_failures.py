@@ -249,7 +249,9 @@ def test_sending_on_a_full_disk_keeps_the_choices_and_submits_nothing(candidate,
     monkeypatch.setattr(
         candidate_views, "submit_assessment", lambda *a, **k: (_ for _ in ()).throw(FULL)
     )
-    sex = journey.SELF_ID_FIELDS["sex"][1][0]
+    from hiring.candidates.self_identification import default_self_id
+
+    sex = default_self_id().choices("sex")[0]
     response = walker.finish({"sex": sex})
     html = response.get_data(as_text=True)
     assert response.status_code == 503

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from hiring.store.db import write_transaction
+from hiring.store.plurals import plural
 
 clock = time.time  # tests replace it to move time on
 
@@ -90,4 +91,4 @@ def wait_words(seconds: int) -> str:
     if seconds < 90:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minutes"
+    return plural(minutes, "minute")

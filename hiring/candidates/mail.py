@@ -17,6 +17,7 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from hiring.candidates.invites import Invite
 from hiring.candidates.links import NO_BASE_URL
 from hiring.candidates.records import ACCOMMODATION_EMAIL
+from hiring.store.plurals import plural
 
 TIMEOUT_SECONDS = 15
 log = logging.getLogger("hiring")
@@ -93,7 +94,7 @@ def fresh_link_message(
         f"You asked for a new link to your assessment for {role_title}. It shows what the "
         "assessment measured and what stood out in your answers, and lets you download a "
         "copy of your data, including your answers about yourself.\n\n"
-        f"Your link (personal, please do not share it; it works for {hours} hours):\n{link}\n\n"
+        f"Your link (personal, please do not share it; it works for {plural(hours, 'hour')}):\n{link}\n\n"
         "Any earlier link no longer works. If you did not ask for this, you can ignore this "
         f"e-mail. You can ask for another link at any time here:\n{request_page}\n"
     )

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from hiring.errors import HiringError
+from hiring.store.plurals import plural
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "self_identification_us_eeo.yaml"
 # The characteristics the database has a column for, in the order they are asked.
@@ -65,7 +66,7 @@ class SelfIdQuestions:
 def _text(data: dict, key: str, where: str, problems: list[str], limit: int = MAX_TEXT) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        problems.append(f"{where}{key}: must be a text of 1 to {limit} characters")
+        problems.append(f"{where}{key}: must be a text of 1 to {plural(limit, 'character')}")
         return ""
     return value.strip()
 

@@ -8,6 +8,7 @@ from hiring.candidates.recovery import Recovery, recover
 from hiring.store import backup as backups
 from hiring.store import config as settings
 from hiring.store.db import get_db
+from hiring.store.plurals import plural
 
 
 @click.command("backup")
@@ -35,8 +36,8 @@ def backup(ctx: click.Context, path: Path, include_secret_key: bool) -> None:
         include_secret_key=include_secret_key,
     )
     click.echo(
-        f"Backed up {done.candidates} candidates ({done.answers} answers) and "
-        f"{done.model_files} model files to {done.path}."
+        f"Backed up {plural(done.candidates, 'candidate')} ({plural(done.answers, 'answer')}) "
+        f"and {plural(done.model_files, 'model file')} to {done.path}."
     )
     click.echo(f"Secrets: {backups.SECRETS}")
     click.echo(backups.WITH_KEY if done.secret_key else backups.WITHOUT_KEY)
@@ -66,7 +67,8 @@ def restore(ctx: click.Context, path: Path) -> None:
     app = make_app(ctx)  # opening it applies any newer migrations
     count = get_db(app.config["DATABASE"])["candidates"].count
     click.echo(
-        f"Restored {count} candidates and {done.model_files} model files into {done.instance}."
+        f"Restored {plural(count, 'candidate')} and {plural(done.model_files, 'model file')} "
+        f"into {done.instance}."
     )
     if not done.secret_key:
         click.echo("The backup had no secret key: staff sign in again, candidates reopen links.")

@@ -123,4 +123,4 @@ def users_require_2fa(ctx: click.Context, role: str, off: bool) -> None:
     """Require a second factor for every account of ROLE (as on the Users page)."""
     _, db = _db(ctx)
     two_factor.set_required(db, role, not off, actor="cli")
-    click.echo(f"A second factor is {'optional' if off else 'required'} for {role} accounts.")
+    click.echo(f"A second factor is {'optional' if off else 'required'} for every {role} account.")

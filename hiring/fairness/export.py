@@ -6,6 +6,7 @@ from typing import Any
 from hiring.fairness.effect_sizes import EffectSize, EffectSizeTable
 from hiring.fairness.groups import GroupImpact
 from hiring.fairness.impact import ImpactTable
+from hiring.store.plurals import plural
 
 UNKNOWN_ROW_LABEL = "(unknown / prefer not to say)"
 SUPPRESSED_ROW_LABEL = "(smaller groups, not shown)"
@@ -70,7 +71,7 @@ def to_csv_rows(table: ImpactTable | EffectSizeTable) -> list[dict[str, Any]]:
 
 def _suppressed_reason(groups: int, minimum: int) -> str:
     return (
-        f"{groups} {'group' if groups == 1 else 'groups'} of fewer than {minimum} people; "
+        f"{plural(groups, 'group')} of fewer than {plural(minimum, 'person')}; "
         "not shown or compared"
     )
 

@@ -24,7 +24,7 @@ def people(count: int) -> str:
 
 def suppressed_note(suppressed: Suppressed, total: int) -> str:
     """Say how many people are in groups too small to show, so that the totals stay honest."""
-    groups = "1 group" if suppressed.groups == 1 else f"{suppressed.groups} groups"
+    groups = plural(suppressed.groups, "group")
     return (
         f"{people(suppressed.people)} in {groups} of fewer than {people(suppressed.minimum)} "
         f"{'is' if suppressed.people == 1 else 'are'} not shown by group, so that no one's "

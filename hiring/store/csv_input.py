@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from hiring.store.plurals import noun
 from hiring.store.text_input import InputFileError
 
 MAX_COLUMNS = 1_000
@@ -91,7 +92,8 @@ def _header(fields: list[str], source: str) -> tuple[str, ...]:
         raise InputFileError(f"{source}: the first row (the header) is empty")
     if len(header) > MAX_COLUMNS:
         raise InputFileError(
-            f"{source}: the header has {len(header):,} columns; at most {MAX_COLUMNS:,} are read"
+            f"{source}: the header has {len(header):,} {noun(len(header), 'column')}; "
+            f"at most {MAX_COLUMNS:,} are read"
         )
     return tuple(header)
 
@@ -133,7 +135,8 @@ def parse_csv(text: str, source: str, max_rows: int = MAX_ROWS) -> CsvTable:
             elif any(field.strip() for field in fields):
                 if len(rows) >= max_rows:
                     raise InputFileError(
-                        f"{source}: has more than {max_rows:,} rows; split it into smaller files"
+                        f"{source}: has more than {max_rows:,} {noun(max_rows, 'row')}; "
+                        "split it into smaller files"
                     )
                 rows.append(_row(number, fields, len(header)))
     except csv.Error as error:

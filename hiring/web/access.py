@@ -9,11 +9,12 @@ from flask import Flask, abort, current_app, flash, g, redirect, request, sessio
 from hiring.accounts import sessions as staff_sessions
 from hiring.accounts import two_factor
 from hiring.accounts.users import User
+from hiring.store.plurals import plural
 from hiring.web.database import db
 
 TIMED_OUT = {
-    staff_sessions.ENDED_IDLE: "You were signed out after {idle} minutes without activity.",
-    staff_sessions.ENDED_TOO_OLD: "You were signed out {hours} hours after signing in.",
+    staff_sessions.ENDED_IDLE: "You were signed out after {idle_span} without activity.",
+    staff_sessions.ENDED_TOO_OLD: "You were signed out {hours_span} after signing in.",
 }
 
 
@@ -46,7 +47,11 @@ def load_user() -> None:
             idle = current_app.config["SESSION_IDLE_MINUTES"]
             hours = current_app.config["SESSION_MAX_HOURS"]
             flash(
-                TIMED_OUT[ended].format(idle=idle, hours=hours) + " Please sign in again.", "info"
+                TIMED_OUT[ended].format(
+                    idle_span=plural(idle, "minute"), hours_span=plural(hours, "hour")
+                )
+                + " Please sign in again.",
+                "info",
             )
         return
     g.user = User.from_row(rows[0])
