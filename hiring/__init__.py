@@ -1,19 +1,30 @@
 """Frontline Fit: hiring assessment and candidate profiling for service teams."""
 
+from __future__ import annotations
+
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from hiring.candidates.self_identification import load_self_id
 from hiring.store import config as settings
+from hiring.store import lean_imports
 from hiring.store.instance import permission_warning, prepare_instance, private_file
 from hiring.store.paths import data_dir, static_dir
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+lean_imports.install()
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the web app: defaults, then the environment, then ``test_config`` on top."""
+    # Imported here, not above: `python -m hiring` imports this package, and the CLI's
+    # --help and light commands must start without Flask or the web's libraries.
+    from flask import Flask
+
+    from hiring.candidates.self_identification import load_self_id
+
     values = settings.from_environment()
     if test_config:
         values.update(test_config)
