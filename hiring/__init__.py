@@ -17,8 +17,12 @@ if TYPE_CHECKING:
 lean_imports.install()
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the web app: defaults, then the environment, then ``test_config`` on top."""
+def create_app(test_config: dict[str, Any] | None = None, *, pages: bool = True) -> Flask:
+    """Build the web app: defaults, then the environment, then ``test_config`` on top.
+
+    ``pages=False`` leaves out the web pages, for the CLI and the queue worker: they need the
+    settings and the database, and start faster without the blueprints' imports.
+    """
     # Imported here, not above: `python -m hiring` imports this package, and the CLI's
     # --help and light commands must start without Flask or the web's libraries.
     from flask import Flask
@@ -51,14 +55,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # a candidate may pause for hours on a page
     )
 
-    from hiring import web
     from hiring.reports.pdf_support import warn_if_pango_missing
     from hiring.store import queue
     from hiring.web.database import init_app as init_db
 
     queue.configure(str(app.config["QUEUE_URL"] or ""), instance)
     init_db(app)
-    web.init_app(app)
+    if pages:
+        from hiring import web
+
+        web.init_app(app)
     warn_if_pango_missing(app)
     _trust_proxies(app)
     return app

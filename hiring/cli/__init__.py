@@ -108,7 +108,7 @@ def make_app(ctx: click.Context, *, create: bool = False) -> Flask:
         overrides = app_overrides(ctx)
         if not overrides and not create:
             _refuse_new_default_instance()
-        root.obj["app"] = create_app(overrides)
+        root.obj["app"] = create_app(overrides, pages=False)  # a command shows no page
     return root.obj["app"]
 
 
