@@ -14,8 +14,8 @@ from hiring.cli import cli
 from hiring.roles import services as roles
 from hiring.store.db import close_all, get_db
 from tests.candidate_support import SMTPSink, invite, make_role
-from tests.queue_support import run_queued_tasks
 from tests.conftest import csrf_token
+from tests.queue_support import run_queued_tasks
 
 
 @pytest.fixture

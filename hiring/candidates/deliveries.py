@@ -125,10 +125,16 @@ def _reason(error: BaseException) -> tuple[str, bool]:
     """Say what went wrong in words, and whether trying again could help (False: permanent)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
-        answers = "; ".join(f"{c} {m.decode(errors='replace')}" for c, m in error.recipients.values())
+        answers = "; ".join(
+            f"{c} {m.decode(errors='replace')}" for c, m in error.recipients.values()
+        )
         return f"the mail server refused the address ({answers})", min(codes, default=500) >= 500
     if isinstance(error, smtplib.SMTPResponseException):
-        text = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
+        text = (
+            error.smtp_error.decode(errors="replace")
+            if isinstance(error.smtp_error, bytes)
+            else str(error.smtp_error)
+        )
         return f"the mail server answered {error.smtp_code} {text}", error.smtp_code >= 500
     return (f"the mail server could not be reached ({type(error).__name__}: {error})", False)
 
