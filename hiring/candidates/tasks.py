@@ -26,9 +26,12 @@ log = logging.getLogger(__name__)
 def send_mail(delivery_id: int, message: bytes) -> None:
     """Send one queued e-mail; on a temporary failure, try again later (see ``deliveries``)."""
     app = task_app()
+    db = get_db(app.config["DATABASE"])
     parsed = email.message_from_bytes(message, policy=email.policy.SMTP)
-    wait = deliveries.attempt(get_db(app.config["DATABASE"]), app.config, delivery_id, parsed)
+    wait = deliveries.attempt(db, app.config, delivery_id, parsed)
     if wait is not None:
+        reason = deliveries.get_delivery(db, delivery_id).last_error
+        log.warning("e-mail %s not sent (%s); trying again in %.0f s", delivery_id, reason, wait)
         # RetryTask schedules the same task again; the row counts the attempts, so Huey's
         # own retry count is not used.
         raise RetryTask(f"e-mail {delivery_id}: trying again in {wait:.0f} s", delay=wait)

@@ -43,6 +43,12 @@ def _print_links(
         click.echo(
             f"{who}\t{delivery.invite.role_slug}\t{delivery.link}{chr(9) + note if note else ''}"
         )
+    if any(d.queued is not None and d.queued.pending for d in sent):
+        click.echo(
+            "The e-mails are on the task queue: `hiring serve` (or `hiring worker`, with a "
+            "Redis queue) sends them, trying again while the mail server cannot take them.",
+            err=True,
+        )
 
 
 @click.command()
