@@ -571,7 +571,9 @@ def m0024_mail_deliveries_and_report_batches(db: Database) -> None:
     ``attempts`` tries with the last reason. It holds no link: the message waits in the task
     queue until it is sent. A ``report_batches`` row is one batch of a role's PDF reports:
     queued, running with ``done`` of ``total``, done with its zip file, or failed with why.
-    ``host`` and ``pid`` name the worker that has it, as in ``calibration_jobs``.
+    ``host`` and ``pid`` name the worker that has it, as in ``calibration_jobs``. A
+    ``report_batch_members`` row names each candidate in a finished zip, and the zip's file:
+    erasing any of them deletes the zip too.
     """
     db["mail_deliveries"].create(
         {
@@ -596,3 +598,9 @@ def m0024_mail_deliveries_and_report_batches(db: Database) -> None:
         foreign_keys=[("role_id", "job_roles", "id")],
     )  # fmt: skip
     db["report_batches"].create_index(["role_id", "id"])
+    db["report_batch_members"].create(
+        {"batch_id": int, "candidate_id": int, "file_name": str},
+        pk=("batch_id", "candidate_id"),
+        foreign_keys=[("batch_id", "report_batches", "id"), ("candidate_id", "candidates", "id")],
+    )
+    db["report_batch_members"].create_index(["candidate_id"])
