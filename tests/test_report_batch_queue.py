@@ -90,6 +90,8 @@ def test_erasing_a_candidate_deletes_the_zips_they_are_in(app, db, client, auth,
     (batch,) = batch_jobs.role_batches(db, role["id"])
     path = batch_jobs.zip_path(app.config["INSTANCE_PATH"], batch)
     assert path.is_file()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"  # every report in it: owner-only
+    assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
     erasure.erase_candidate(db, app.config["INSTANCE_PATH"], ids[0], actor="ada")
     assert not path.exists()
     page = client.get(location).get_data(as_text=True)

@@ -30,6 +30,7 @@ from hiring.errors import HiringError
 from hiring.reports.batch import assessed_candidates, build_reports, render_batch
 from hiring.store.db import write_transaction
 from hiring.store.files import write_atomic
+from hiring.store.instance import private_folder
 from hiring.store.plurals import plural
 from hiring.store.processes import claim_is_live
 
@@ -202,6 +203,8 @@ def run_batch(db: Database, instance: str | Path, batch_id: int, jobs: int) -> R
     if row is None:
         return _batch(db["report_batches"].get(batch_id))
     parts = Path(instance) / BATCH_FOLDER / f"batch-{batch_id}.parts"
+    for folder in (Path(instance) / "reports", Path(instance) / BATCH_FOLDER, parts):
+        private_folder(folder)  # every candidate's report: owner-only, whatever the umask
     try:
         _render_and_zip(db, instance, _batch(row), parts, jobs)
     except HiringError as error:
