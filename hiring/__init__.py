@@ -1,19 +1,34 @@
 """Frontline Fit: hiring assessment and candidate profiling for service teams."""
 
+from __future__ import annotations
+
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from hiring.candidates.self_identification import load_self_id
 from hiring.store import config as settings
+from hiring.store import lean_imports
 from hiring.store.instance import permission_warning, prepare_instance, private_file
 from hiring.store.paths import data_dir, static_dir
 
+if TYPE_CHECKING:
+    from flask import Flask
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the web app: defaults, then the environment, then ``test_config`` on top."""
+lean_imports.install()
+
+
+def create_app(test_config: dict[str, Any] | None = None, *, pages: bool = True) -> Flask:
+    """Build the web app: defaults, then the environment, then ``test_config`` on top.
+
+    ``pages=False`` leaves out the web pages, for the CLI and the queue worker: they need the
+    settings and the database, and start faster without the blueprints' imports.
+    """
+    # Imported here, not above: `python -m hiring` imports this package, and the CLI's
+    # --help and light commands must start without Flask or the web's libraries.
+    from flask import Flask
+
+    from hiring.candidates.self_identification import load_self_id
+
     values = settings.from_environment()
     if test_config:
         values.update(test_config)
@@ -40,14 +55,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # a candidate may pause for hours on a page
     )
 
-    from hiring import web
     from hiring.reports.pdf_support import warn_if_pango_missing
     from hiring.store import queue
     from hiring.web.database import init_app as init_db
 
     queue.configure(str(app.config["QUEUE_URL"] or ""), instance)
     init_db(app)
-    web.init_app(app)
+    if pages:
+        from hiring import web
+
+        web.init_app(app)
     warn_if_pango_missing(app)
     _trust_proxies(app)
     return app

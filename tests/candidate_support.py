@@ -95,6 +95,7 @@ class SinkState:
 
     messages: list[dict] = field(default_factory=list)
     refuse: str = "refuse"
+    busy: int = 0  # the next this many messages are answered "451 try again later"
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):
@@ -115,6 +116,9 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
             verb = command[:4].upper()
             if verb in ("EHLO", "HELO"):
                 self.reply("250 sink")
+            elif verb == "MAIL" and state.busy > 0:
+                state.busy -= 1
+                self.reply("451 4.3.0 Busy, try again later")
             elif verb == "MAIL":
                 envelope = {"from": command[10:].strip("<> "), "to": [], "data": ""}
                 self.reply("250 OK")
@@ -164,6 +168,10 @@ class SMTPSink:
     @property
     def messages(self):
         return self.state.messages
+
+    def environment(self):
+        """The same settings as environment variables, for a worker in another process."""
+        return {f"HIRING_{k}": "0" if v is False else str(v) for k, v in self.config().items()}
 
     def config(self):
         """SMTP settings pointing at this sink."""

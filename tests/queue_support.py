@@ -5,21 +5,26 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from hiring.modeling import calibration_jobs
+from hiring.store import queue
 
 
 class Worker:
     """``python -m hiring --instance FOLDER worker`` on the app's database and queue."""
 
-    def __init__(self, instance: str | Path, database: str | Path, queue_url: str = "") -> None:
+    def __init__(
+        self, instance: str | Path, database: str | Path, queue_url: str = "", env=None
+    ) -> None:
         env = {
             **os.environ,
             "PYTHONUNBUFFERED": "1",
             "HIRING_DATABASE": str(database),
             "HIRING_QUEUE_URL": queue_url,
             "HIRING_SMTP_HOST": "",
+            **(env or {}),
         }
         self.process = subprocess.Popen(
             [
@@ -72,3 +77,25 @@ def wait_for_job(db, role_id: int, job_id: int, *, timeout: float = 120, claimed
             return job
         time.sleep(0.1)
     raise AssertionError(f"calibration job {job_id} still {job.status} after {timeout} s")
+
+
+def run_queued_tasks(app, *, timeout: float = 30) -> None:
+    """Work through the queue in this process, as a worker does, until nothing is left.
+
+    Retries scheduled for later are waited for, so give the app a short
+    ``MAIL_RETRY_SECONDS``. Uses Huey's own ``dequeue``, ``execute`` and ``read_schedule``.
+    """
+    queue.bind_app(app)
+    huey = queue.huey
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for due in huey.read_schedule(datetime.now(UTC).replace(tzinfo=None)):
+            huey.enqueue(due)
+        task = huey.dequeue()
+        if task is not None:
+            huey.execute(task)
+        elif not huey.scheduled_count():
+            return
+        else:
+            time.sleep(0.05)
+    raise AssertionError(f"tasks still queued after {timeout} s")

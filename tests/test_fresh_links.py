@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from candidate_records import assessed_candidate, make_role
+from flask import request_finished
 
 from hiring.candidates import invites
 from hiring.candidates.link_requests import EMAIL_LIMIT, SOURCE_LIMIT
-from hiring.web import candidate_rights
 from tests.candidate_support import SMTPSink, invite
 from tests.conftest import csrf_token
+from tests.queue_support import run_queued_tasks
 
 SELF_ID = {"sex": "Woman", "race_ethnicity": "Asian", "age_band": "25 to 39", "disability": "No"}
 BASE = "https://jobs.example.test"
@@ -24,19 +25,20 @@ def orla(app, db):
 
 
 @pytest.fixture
-def mail(app, monkeypatch):
-    """An SMTP server the app sends to, with HIRING_BASE_URL set; sending waits to finish."""
-    real = candidate_rights.send_in_background
+def mail(app):
+    """An SMTP server the app sends to, with HIRING_BASE_URL set; the queued e-mails are sent
+    as each request finishes."""
 
-    def send_and_wait(config, messages):
-        thread = real(config, messages)
-        thread.join(10)
-        return thread
+    def send_queued(sender, **extra):
+        run_queued_tasks(app)
 
-    monkeypatch.setattr(candidate_rights, "send_in_background", send_and_wait)
     with SMTPSink() as sink:
         app.config.update(sink.config(), BASE_URL=BASE)
-        yield sink
+        request_finished.connect(send_queued, app)
+        try:
+            yield sink
+        finally:
+            request_finished.disconnect(send_queued, app)
 
 
 def _ago(**delta) -> str:

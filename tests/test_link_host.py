@@ -11,6 +11,7 @@ from hiring.cli import cli
 from hiring.store.db import close_all
 from tests.candidate_support import SMTPSink, invite, make_role
 from tests.conftest import csrf_token
+from tests.queue_support import run_queued_tasks
 from tests.workspace_data import fast_hashing  # noqa: F401
 
 EVIL = "evil.example"
@@ -60,6 +61,7 @@ def test_a_spoofed_host_never_reaches_an_email(app, auth, client, db, role):
     with SMTPSink() as sink:
         app.config.update(sink.config(), BASE_URL="https://jobs.example.test")
         html = _invite_one(client, role, host=EVIL).get_data(as_text=True)
+        run_queued_tasks(app)
     assert len(sink.messages) == 1
     assert "https://jobs.example.test/a/" in sink.messages[0]["data"]
     assert EVIL not in sink.messages[0]["data"] and EVIL + "/a/" not in html
@@ -146,6 +148,8 @@ def test_the_cli_emails_only_with_a_base_url(tmp_path, monkeypatch):
         assert "NOT e-mailed: the public address of this site (HIRING_BASE_URL)" in result.output
         people.write_text("name,email\nBen Two,ben@example.test\n")
         args = ["--instance", str(instance), "invite", "--role", "agent"]
-        sent = runner.invoke(cli, [*args, "--base-url", "https://jobs.example", str(people)])
+        sent = runner.invoke(
+            cli, [*args, "--base-url", "https://jobs.example", "--now", str(people)]
+        )
         close_all()
     assert sent.exit_code == 0 and len(sink.messages) == 1

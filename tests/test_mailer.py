@@ -168,9 +168,11 @@ def test_hiring_invite_emails_through_a_real_smtp_server(run, tmp_path, monkeypa
         assert run("roles", "add", "Phone agent").exit_code == 0
         people = tmp_path / "people.csv"
         people.write_text("name,email\nSam Sample,sam@example.test\n", encoding="utf-8")
-        result = run("invite", str(people), "--role", "phone-agent", "--base-url", "https://x.test")
+        result = run(
+            "invite", str(people), "--role", "phone-agent", "--base-url", "https://x.test", "--now"
+        )
     assert result.exit_code == 0, result.output
-    assert "e-mailed" in result.output
+    assert "\te-mailed" in result.output
     (message,) = received(sink)
     assert message["Date"] and message["Message-ID"]
     assert "Your assessment for the Phone agent role" == message["Subject"]

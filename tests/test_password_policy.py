@@ -125,3 +125,15 @@ def test_cli_set_password_refuses_a_keyboard_walk(run):
     )
     result = run("users", "set-password", "pat", "--password", "mnbvcxzlkjhgf")
     assert result.exit_code == 2 and "keyboard pattern" in result.output
+
+
+def test_the_hash_a_missing_user_is_checked_against_costs_as_much_as_a_real_one():
+    from argon2 import PasswordHasher
+    from argon2.exceptions import VerifyMismatchError
+
+    from hiring.accounts import passwords
+
+    hasher = PasswordHasher()  # today's parameters, as new accounts get them
+    assert not hasher.check_needs_rehash(passwords._DUMMY_HASH)
+    with pytest.raises(VerifyMismatchError):
+        hasher.verify(passwords._DUMMY_HASH, "any password at all")

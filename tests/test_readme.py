@@ -29,8 +29,9 @@ def test_ci_runs_the_readme_test_command_verbatim():
 
 
 def _commands(group: click.Group, prefix: str = "hiring"):
-    for name, command in sorted(group.commands.items()):
-        path = f"{prefix} {name}"
+    context = click.Context(group)
+    for name in sorted(group.list_commands(context)):  # the lazy group loads each one here
+        command, path = group.get_command(context, name), f"{prefix} {name}"
         if isinstance(command, click.Group):
             yield from _commands(command, path)
         else:

@@ -13,7 +13,6 @@ import secrets
 from dataclasses import dataclass
 
 import pyotp
-import segno
 from sqlite_utils import Database
 
 from hiring.accounts import audit, throttle
@@ -48,6 +47,8 @@ class Enrolment:
 
     def qr_svg(self) -> str:
         """Return the URI as a QR code, an inline SVG element with no style attributes."""
+        import segno  # only the page that sets the factor up draws one
+
         return segno.make(self.uri, error="m").svg_inline(
             scale=4, border=4, title="QR code for your authenticator app"
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
 
 from hiring.assessment.questionnaire import Questionnaire
 
@@ -141,5 +140,7 @@ def norm_scores(group: NormGroup, features: np.ndarray) -> NormScores:
         )
         percentile = percentile.reshape(shape)
     else:
+        from scipy.stats import norm
+
         percentile = 100.0 * norm.cdf(z)
     return NormScores(percentile, t_scores(z), stens(z), group.label, group.n, group.method)

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import chi2
 
 from hiring.assessment.questionnaire import Questionnaire
 from hiring.store.plurals import plural
@@ -223,6 +222,8 @@ def _outlier_flag(indices: QualityIndices, row: int) -> list[QualityFlag]:
     d2, df = indices.mahalanobis[row], int(indices.mahalanobis_df[row])
     if np.isnan(d2) or df == 0:
         return []
+    from scipy.stats import chi2
+
     limit = float(chi2.ppf(OUTLIER_QUANTILE, df))
     if d2 <= limit:
         return []

@@ -6,7 +6,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.stats import f as f_distribution
 
 from hiring.assessment.questionnaire import Questionnaire
 from hiring.assessment.scoring import keyed_trait_items, sjt_item_scores, trait_item_ids
@@ -107,6 +106,8 @@ def feldt_interval(
     """
     if not np.isfinite(alpha) or n < 2 or k < 2:
         return float("nan"), float("nan")
+    from scipy.stats import f as f_distribution
+
     df1, df2 = n - 1, (n - 1) * (k - 1)
     tail = (1 - confidence) / 2
     low = 1 - (1 - alpha) * f_distribution.ppf(1 - tail, df1, df2)

@@ -1,18 +1,20 @@
-"""Send invite e-mails through the SMTP server named in the settings.
+"""Build the e-mails to candidates and send them through the SMTP server in the settings.
+
+The task queue sends them (:mod:`hiring.candidates.tasks`, with retries); ``hiring invite
+--now`` sends at once with :func:`deliver_invites`.
 
 Settings (``HIRING_SMTP_*``): host (empty = no e-mail; staff copy the links instead), port
 (465 means implicit TLS), STARTTLS on or off, optional user and password, sender address.
 """
 
-import logging
 import smtplib
 import ssl
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from typing import Any
 
 from hiring.candidates.invites import Invite
 from hiring.candidates.links import NO_BASE_URL
@@ -20,7 +22,6 @@ from hiring.candidates.records import ACCOMMODATION_EMAIL
 from hiring.store.plurals import plural
 
 TIMEOUT_SECONDS = 15
-log = logging.getLogger("hiring")
 
 
 def smtp_configured(config: Mapping) -> bool:
@@ -101,19 +102,6 @@ def fresh_link_message(
     return message
 
 
-def send_in_background(config: Mapping, messages: Sequence[EmailMessage]) -> threading.Thread:
-    """Send messages after the response, so its timing says nothing about who was found."""
-
-    def send() -> None:
-        for problem in send_messages(config, messages):
-            if problem:
-                log.warning("A fresh-link e-mail was not sent: %s", problem)
-
-    thread = threading.Thread(target=send, name="fresh-link-mail", daemon=True)
-    thread.start()
-    return thread
-
-
 def _connect(config: Mapping) -> smtplib.SMTP:
     host, port = config["SMTP_HOST"], int(config.get("SMTP_PORT") or 587)
     context = ssl.create_default_context()
@@ -128,6 +116,18 @@ def _connect(config: Mapping) -> smtplib.SMTP:
     if config.get("SMTP_USER"):
         server.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
     return server
+
+
+def send_one(config: Mapping, message: EmailMessage) -> None:
+    """Send one message on a connection of its own; raise ``OSError`` or ``SMTPException``."""
+    server = _connect(config)
+    try:
+        server.send_message(message)
+    finally:
+        try:
+            server.quit()
+        except (OSError, smtplib.SMTPException):
+            server.close()
 
 
 def send_messages(config: Mapping, messages: Sequence[EmailMessage]) -> list[str | None]:
@@ -165,6 +165,25 @@ class Delivery:
     link: str
     emailed: bool
     problem: str | None = None
+    queued: Any = None  # the e-mail's ``deliveries.MailDelivery`` when it went on the queue
+
+
+def links_only(
+    config: Mapping, invites: Sequence[Invite], base_url: str, *, may_email: bool
+) -> list[Delivery] | None:
+    """Return the links to show staff when none may be e-mailed; None when they may be."""
+    if invites and smtp_configured(config) and may_email:
+        return None
+    problem = None if not smtp_configured(config) else NO_BASE_URL
+    return [Delivery(i, i.link(base_url), emailed=False, problem=problem) for i in invites]
+
+
+def invitation(config: Mapping, invite: Invite, link: str) -> EmailMessage:
+    """Build the invitation e-mail of one invite."""
+    return invite_message(
+        config, name=invite.name, email=invite.email, role_title=invite.role_title, link=link,
+        expires_at=invite.expires_at,
+    )  # fmt: skip
 
 
 def deliver_invites(
@@ -175,25 +194,11 @@ def deliver_invites(
     ``may_email`` is False when ``base_url`` came from a request rather than from the
     settings: such links are shown to staff but never put in an e-mail.
     """
+    unsent = links_only(config, invites, base_url, may_email=may_email)
+    if unsent is not None:
+        return unsent
     links = [invite.link(base_url) for invite in invites]
-    if not invites or not smtp_configured(config):
-        return [Delivery(i, link, emailed=False) for i, link in zip(invites, links, strict=True)]
-    if not may_email:
-        return [
-            Delivery(i, link, emailed=False, problem=NO_BASE_URL)
-            for i, link in zip(invites, links, strict=True)
-        ]
-    messages = [
-        invite_message(
-            config,
-            name=i.name,
-            email=i.email,
-            role_title=i.role_title,
-            link=link,
-            expires_at=i.expires_at,
-        )
-        for i, link in zip(invites, links, strict=True)
-    ]
+    messages = [invitation(config, i, link) for i, link in zip(invites, links, strict=True)]
     outcomes = send_messages(config, messages)
     return [
         Delivery(i, link, emailed=problem is None, problem=problem)

@@ -1,19 +1,73 @@
 """The ``hiring`` command: a thin click skin over the use cases."""
 
+from __future__ import annotations
+
+import importlib
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from flask import Flask
 
-from hiring import create_app
 from hiring.errors import HiringError
 from hiring.store import config as settings
 
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Every command: (module in hiring.cli, its attribute, its short help). A command's module
+# (and the use cases, scikit-learn or WeasyPrint it imports) is loaded only when that command
+# runs, so `hiring --help` lists them all from here; a test checks each short help against
+# the command's own docstring.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "backup": ("instance", "backup", "Back up the instance into the new folder PATH while it keeps running."),
+    "calibrate": ("calibration", "calibrate", "Fit the role's fit model on its incumbents and report its out-of-fold validity."),
+    "candidates": ("candidates", "candidates_group", "Find candidates and their ids."),
+    "db": ("admin", "db_group", "Database schema commands."),
+    "demo": ("demo", "demo", "Build a demo instance with synthetic data and serve it on this machine."),
+    "erase": ("rights", "erase", "Erase one candidate: every row, cached report and derived record."),
+    "fairness": ("fairness", "fairness_group", "Adverse-impact monitoring per role."),
+    "incumbents": ("calibration", "incumbents_group", "Import a role's incumbents (current employees with a performance outcome)."),
+    "init": ("admin", "init", "Create an empty instance: folder, secret key and database schema."),
+    "invite": ("invite", "invite", "Invite everyone in FILE.csv (columns name,email[,role]) and print each link."),
+    "models": ("calibration", "models_group", "List, activate and suspend a role's model versions."),
+    "purge": ("rights", "purge", "Erase candidates past the retention period."),
+    "questionnaire": ("questionnaire", "questionnaire", "Check questionnaire files, score answers and study reliability."),
+    "report": ("reports", "report", "Write one candidate's PDF report to a file (kept in the instance's report cache too)."),
+    "reports": ("reports", "reports", "Render the reports of every assessed candidate of a role, in parallel."),
+    "rescore": ("calibration", "rescore", "Recompute the fit of the role's assessed candidates with its active model."),
+    "restore": ("instance", "restore", "Restore the backup in PATH into a new instance (--instance or HIRING_INSTANCE)."),
+    "roles": ("roles", "roles_group", "Open, list and close job roles."),
+    "serve": ("admin", "serve", "Serve the app on every core, with a task-queue worker beside it for the embedded queue."),
+    "sweep": ("instance", "sweep", "Finish interrupted file deletions and remove orphaned report and model files."),
+    "users": ("users", "users", "Manage staff accounts."),
+    "worker": ("worker", "worker", "Work through the task queue until stopped (Ctrl+C finishes the running tasks first)."),
+}  # fmt: skip
+
 
 class HiringGroup(click.Group):
-    """A click group that shows our own errors as one line and exits with code 2."""
+    """The ``hiring`` group: loads each command's module only when it runs, and shows our own
+    errors as one line with exit code 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _short_help = COMMANDS[cmd_name]
+        return getattr(importlib.import_module(f"hiring.cli.{module}"), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List every command with its short help, without importing any of them."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, click.utils.make_default_short_help(COMMANDS[name][2], limit))
+            for name in self.list_commands(ctx)
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -49,10 +103,12 @@ def make_app(ctx: click.Context, *, create: bool = False) -> Flask:
     if root.obj is None:
         root.obj = {}
     if "app" not in root.obj:
+        from hiring import create_app
+
         overrides = app_overrides(ctx)
         if not overrides and not create:
             _refuse_new_default_instance()
-        root.obj["app"] = create_app(overrides)
+        root.obj["app"] = create_app(overrides, pages=False)  # a command shows no page
     return root.obj["app"]
 
 
@@ -87,47 +143,3 @@ def command_hint(ctx: click.Context, arguments: str) -> str:
 def cli(ctx: click.Context, instance: Path | None) -> None:
     """Frontline Fit: hiring assessments and candidate profiles for service teams."""
     ctx.ensure_object(dict)
-
-
-# The commands import their use cases; they are registered after ``cli`` exists.
-from hiring.cli import (  # noqa: E402
-    admin,
-    calibration,
-    candidates,
-    fairness,
-    instance,
-    invite,
-    questionnaire,
-    reports,
-    rights,
-    roles,
-    users,
-    worker,
-)
-from hiring.cli.demo import demo  # noqa: E402
-
-for command in (
-    admin.init,
-    admin.serve,
-    worker.worker,
-    admin.db_group,
-    users.users,
-    demo,
-    roles.roles_group,
-    candidates.candidates_group,
-    invite.invite,
-    fairness.fairness_group,
-    rights.purge,
-    rights.erase,
-    questionnaire.questionnaire,
-    calibration.incumbents_group,
-    calibration.calibrate,
-    calibration.models_group,
-    calibration.rescore,
-    reports.report,
-    reports.reports,
-    instance.backup,
-    instance.restore,
-    instance.sweep,
-):
-    cli.add_command(command)

@@ -1,4 +1,5 @@
-"""``hiring worker``: work through the task queue (calibrations, scheduled purge and checks)."""
+"""``hiring worker``: work through the task queue (calibrations, re-scores, e-mails, report
+batches, the scheduled purge and checks)."""
 
 import logging
 
@@ -11,6 +12,7 @@ def load_tasks() -> None:
     """Import every area's tasks, so that the queue knows them all (they register on import)."""
     import hiring.candidates.tasks  # noqa: F401
     import hiring.modeling.tasks  # noqa: F401
+    import hiring.reports.tasks  # noqa: F401
 
 
 @click.command()

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 # Fisher's exact test is the primary test when either group has fewer people than this, or
 # when any expected cell count is under MIN_EXPECTED_COUNT (where chi-square/z are unreliable).
@@ -59,6 +58,8 @@ def compare_proportions(selected_a: int, n_a: int, selected_b: int, n_b: int) ->
         everybody was selected in both groups there is no difference to test: the
         statistics are 0 and every p-value is 1.
     """
+    from scipy import stats  # imported on first use: the web app starts without SciPy
+
     table = np.array([[selected_a, n_a - selected_a], [selected_b, n_b - selected_b]])
     fisher_p = float(stats.fisher_exact(table, alternative="two-sided").pvalue)
     pooled = (selected_a + selected_b) / (n_a + n_b)

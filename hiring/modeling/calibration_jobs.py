@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from hiring.accounts import audit
 from hiring.errors import HiringError
 from hiring.store.db import write_transaction
+from hiring.store.processes import claim_is_live
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
 # No calibration takes this long; a row older than this is stale whatever its pid says.
@@ -90,19 +91,6 @@ def _job(row: dict[str, Any]) -> CalibrationJob:
     )
 
 
-def _pid_alive(pid: int) -> bool:
-    """Say whether a process with ``pid`` exists (POSIX; elsewhere assume it does)."""
-    if os.name != "posix":
-        return True  # signal 0 means CTRL_C_EVENT on Windows: never send it
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _is_live(row: dict[str, Any]) -> bool:
     """Say whether a row marked running is still waiting in the queue or being worked on.
 
@@ -111,9 +99,7 @@ def _is_live(row: dict[str, Any]) -> bool:
     """
     if datetime.now(UTC) - _parse(row["started_at"]) > MAX_RUNTIME:
         return False
-    if row["pid"] is None or row["host"] != socket.gethostname():
-        return True
-    return _pid_alive(row["pid"])
+    return claim_is_live(row["host"], row["pid"])
 
 
 def _finish(db: Database, job_id: int, status: str, message: str, version_id=None) -> None:

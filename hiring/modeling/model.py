@@ -45,18 +45,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.special import expit
-from scipy.stats import norm
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
-from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from hiring.errors import HiringError
 from hiring.modeling.utility import expected_outcomes
@@ -70,6 +61,11 @@ from hiring.modeling.validation import (
     validity_coefficient,
 )
 from hiring.store.plurals import plural
+
+# SciPy and scikit-learn are imported where they are used: a process that only reads a
+# model's report (the web app, the CLI) then starts without them.
+if TYPE_CHECKING:
+    from sklearn.calibration import CalibratedClassifierCV
 
 MIN_INCUMBENTS = 30
 MIN_SMALLER_CLASS = 10
@@ -263,6 +259,9 @@ class Calibration:
         """
         if self.coefficient_covariance is None:
             return None
+        from scipy.special import expit
+        from scipy.stats import norm
+
         classifier = self.estimator.calibrated_classifiers_[0]
         calibrator = classifier.calibrators[0]
         if not hasattr(calibrator, "a_"):
@@ -287,6 +286,8 @@ def coefficient_covariance(fitted: CalibratedClassifierCV, design: np.ndarray) -
     :math:`\sum_i \ell_i + \lVert w \rVert^2 / (2C)` at the fit, in the standardized
     columns with the (unpenalized) intercept last.
     """
+    from scipy.special import expit
+
     pipeline = fitted.calibrated_classifiers_[0].estimator
     scale, model = pipeline.named_steps["scale"], pipeline.named_steps["model"]
     z = np.column_stack([(design - scale.mean_) / scale.scale_, np.ones(design.shape[0])])
@@ -327,6 +328,8 @@ def design_matrix(
 
 
 def _preprocess() -> list[tuple[str, Any]]:
+    from sklearn.preprocessing import StandardScaler
+
     return [("scale", StandardScaler())]
 
 
@@ -337,6 +340,10 @@ def choose_strength(x: np.ndarray, y: np.ndarray, random_state: int = 0) -> floa
     choosing it from the data lets the model match a unit-weighted sum score there and
     still use differential weights when there are enough incumbents to estimate them.
     """
+    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import Pipeline
+
     search = LogisticRegressionCV(
         Cs=C_GRID,
         cv=StratifiedKFold(n_splits=3, shuffle=True, random_state=random_state),
@@ -355,6 +362,12 @@ def build_estimator(
     strength: float = 1.0,
 ) -> CalibratedClassifierCV:
     """Return an unfitted, calibrated estimator for ``method`` (``strength`` is C)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import Pipeline
+
     if method == "logistic":
         model: Any = LogisticRegression(C=strength, max_iter=1000)
     elif method == "boosting":
@@ -413,6 +426,8 @@ def _cross_validate(
     Everything, including the choice of ``C``, is refitted on each training part, so the
     held-out fold never influences its own predictions (nested cross-validation).
     """
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
     splitter = RepeatedStratifiedKFold(n_splits=5, n_repeats=repeats, random_state=random_state)
     total, counts, importances = np.zeros(y.size), np.zeros(y.size), []
     for fold, (train, test) in enumerate(splitter.split(x, y)):
@@ -475,6 +490,8 @@ def calibrate(
     the input features it averages (see :func:`design_matrix`). Raises
     :class:`InsufficientDataError` for samples too small to fit honestly.
     """
+    from threadpoolctl import threadpool_limits
+
     x = np.asarray(x, dtype=float)
     y = np.asarray(y).astype(int).ravel()
     if x.ndim != 2 or x.shape != (y.size, len(feature_ids)):

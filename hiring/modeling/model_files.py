@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy
-import sklearn
-import skops
-import skops.io as sio
 
 from hiring.errors import HiringError
+
+# skops, scikit-learn and SciPy are imported by the functions that need them, so that the
+# processes that never load a model (the CLI's light commands) start without them.
 
 TRUSTED_TYPES = [
     "numpy.dtype",
@@ -44,6 +43,8 @@ def _sha256(path: Path) -> str:
 
 def save_model(estimator: Any, path: str | Path) -> str:
     """Write ``estimator`` to ``path`` with skops and return the file's SHA-256 (hex)."""
+    import skops.io as sio
+
     path = Path(path)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner-only, whatever the umask
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -73,6 +74,9 @@ def _saved_sklearn_versions(path: Path) -> set[str]:
 
 def load_model(path: str | Path, sha256: str) -> Any:
     """Load a model saved by :func:`save_model` after checking hash, version and types."""
+    import sklearn
+    import skops.io as sio
+
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"Model file {path.name} is missing.")
@@ -106,6 +110,10 @@ def data_hash(x: np.ndarray, y: np.ndarray, ids: Any = ()) -> str:
 
 def library_versions() -> dict[str, str]:
     """Return the versions that determine whether a saved model can be reused."""
+    import scipy
+    import sklearn
+    import skops
+
     return {
         "python": platform.python_version(),
         "scikit-learn": sklearn.__version__,

@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy.stats import multivariate_normal, norm
 
 SHARES = (0.1, 0.2, 0.3, 0.5)
 
@@ -51,6 +50,8 @@ def taylor_russell(validity: float, base_rate: float, selection_ratio: float) ->
         raise ValueError("base_rate and selection_ratio must be in (0, 1)")
     if selection_ratio == 1:
         return base_rate
+    from scipy.stats import multivariate_normal, norm
+
     r = float(np.clip(validity, -0.999999, 0.999999))
     x_cut, y_cut = norm.ppf(1 - selection_ratio), norm.ppf(1 - base_rate)
     joint = multivariate_normal(mean=[0.0, 0.0], cov=[[1.0, r], [r, 1.0]]).cdf([-x_cut, -y_cut])
@@ -61,6 +62,8 @@ def naylor_shine(validity: float, selection_ratio: float) -> float:
     """Return the expected standardized criterion score of the top ``selection_ratio`` hired."""
     if not 0 < selection_ratio <= 1:
         raise ValueError("selection_ratio must be in (0, 1]")
+    from scipy.stats import norm
+
     cut = norm.ppf(1 - selection_ratio)
     return float(validity * norm.pdf(cut) / selection_ratio)
 
@@ -79,6 +82,8 @@ def biserial_from_point_biserial(r_pb: float, base_rate: float) -> float:
     Taylor-Russell needs the latter; for a dichotomised normal criterion
     :math:`r_b = r_{pb} \\sqrt{pq} / \\varphi(\\Phi^{-1}(p))` (clipped below 1).
     """
+    from scipy.stats import norm
+
     density = norm.pdf(norm.ppf(base_rate))
     return float(np.clip(r_pb * np.sqrt(base_rate * (1 - base_rate)) / density, -0.999, 0.999))
 

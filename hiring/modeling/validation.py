@@ -20,8 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit, logit
-from scipy.stats import norm, rankdata
 
 EPS = 1e-6
 
@@ -133,6 +131,8 @@ def calibration_slope(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
 
     Fitted by Newton-Raphson; separable or constant inputs return NaN rather than diverge.
     """
+    from scipy.special import expit, logit
+
     y, p = _arrays(y, p)
     x = logit(np.clip(p, EPS, 1 - EPS))
     design = np.column_stack([np.ones_like(x), x])
@@ -154,6 +154,8 @@ def calibration_slope(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
 
 def roc_auc(y: np.ndarray, p: np.ndarray) -> float:
     """Return the ROC AUC (Mann-Whitney statistic with midranks for ties)."""
+    from scipy.stats import rankdata
+
     y, p = _arrays(y, p)
     positives = y == 1
     m, n = int(positives.sum()), int((~positives).sum())
@@ -162,6 +164,8 @@ def roc_auc(y: np.ndarray, p: np.ndarray) -> float:
 
 def _delong_components(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     """Return the AUC and its DeLong variance."""
+    from scipy.stats import rankdata
+
     positives, negatives = p[y == 1], p[y == 0]
     m, n = positives.size, negatives.size
     both = np.concatenate([positives, negatives])
@@ -179,6 +183,9 @@ def auc_with_ci(y: np.ndarray, p: np.ndarray, level: float = 0.95) -> tuple[floa
     y, p = _arrays(y, p)
     if y.min() == y.max():
         raise ValueError("AUC needs both outcomes present")
+    from scipy.special import expit, logit
+    from scipy.stats import norm
+
     auc, variance = _delong_components(y, p)
     z = norm.ppf(0.5 + level / 2)
     a = min(max(auc, EPS), 1 - EPS)
@@ -193,6 +200,8 @@ def validity_coefficient(
     outcome, score = _arrays(outcome, score)
     if score.size < 4 or score.std() == 0 or outcome.std() == 0:
         return float("nan"), float("nan"), float("nan")
+    from scipy.stats import norm
+
     r = float(np.corrcoef(score, outcome)[0, 1])
     half = norm.ppf(0.5 + level / 2) / np.sqrt(score.size - 3)
     centre = np.arctanh(np.clip(r, -1 + EPS, 1 - EPS))

@@ -158,6 +158,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HIRING_SMTP_FROM", "SMTP_FROM", "hiring@localhost", "Sender address of invite e-mails."
     ),
+    Setting(
+        "HIRING_MAIL_RETRIES",
+        "MAIL_RETRIES",
+        5,
+        "Times the task queue tries an e-mail again after the mail server could not take it.",
+    ),
+    Setting(
+        "HIRING_MAIL_RETRY_SECONDS",
+        "MAIL_RETRY_SECONDS",
+        60,
+        "Wait before the first retry of an e-mail, in seconds; each further retry waits twice "
+        "as long (60: after 1, 2, 4, 8 and 16 minutes).",
+    ),
 )
 
 

@@ -561,3 +561,46 @@ def m0022_rescore_runs(db: Database) -> None:
         foreign_keys=[("role_id", "job_roles", "id")],
     )  # fmt: skip
     db["rescore_runs"].create_index(["role_id", "id"])
+
+
+@MIGRATIONS(name="0024_mail_deliveries_and_report_batches")
+def m0024_mail_deliveries_and_report_batches(db: Database) -> None:
+    """E-mails and report batches go out on the task queue; their rows say how far they got.
+
+    A ``mail_deliveries`` row is one e-mail to a candidate: queued, sent, or failed after
+    ``attempts`` tries with the last reason. It holds no link: the message waits in the task
+    queue until it is sent. A ``report_batches`` row is one batch of a role's PDF reports:
+    queued, running with ``done`` of ``total``, done with its zip file, or failed with why.
+    ``host`` and ``pid`` name the worker that has it, as in ``calibration_jobs``. A
+    ``report_batch_members`` row names each candidate in a finished zip, and the zip's file:
+    erasing any of them deletes the zip too.
+    """
+    db["mail_deliveries"].create(
+        {
+            "id": int, "candidate_id": int, "batch": str, "kind": str, "recipient": str,
+            "status": str, "attempts": int, "last_error": str, "queued_at": str,
+            "updated_at": str, "host": str, "pid": int,
+        },
+        pk="id",
+        not_null={"candidate_id", "kind", "status", "attempts", "queued_at"},
+        foreign_keys=[("candidate_id", "candidates", "id")],
+    )  # fmt: skip
+    db["mail_deliveries"].create_index(["candidate_id"])
+    db["mail_deliveries"].create_index(["batch"])
+    db["report_batches"].create(
+        {
+            "id": int, "role_id": int, "variant": str, "page_size": str, "status": str,
+            "total": int, "done": int, "failed": int, "message": str, "file_name": str,
+            "requested_by": str, "started_at": str, "finished_at": str, "host": str, "pid": int,
+        },
+        pk="id",
+        not_null={"role_id", "variant", "status", "requested_by", "started_at"},
+        foreign_keys=[("role_id", "job_roles", "id")],
+    )  # fmt: skip
+    db["report_batches"].create_index(["role_id", "id"])
+    db["report_batch_members"].create(
+        {"batch_id": int, "candidate_id": int, "file_name": str},
+        pk=("batch_id", "candidate_id"),
+        foreign_keys=[("batch_id", "report_batches", "id"), ("candidate_id", "candidates", "id")],
+    )
+    db["report_batch_members"].create_index(["candidate_id"])

@@ -13,9 +13,10 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 from hiring.accounts import audit
 from hiring.candidates import invites
 from hiring.candidates.data_rights import data_export, explain
+from hiring.candidates.deliveries import FRESH_LINK
 from hiring.candidates.link_requests import TooManyRequests, request_fresh_links
 from hiring.candidates.links import link_base
-from hiring.candidates.mail import fresh_link_message, send_in_background, smtp_configured
+from hiring.candidates.mail import fresh_link_message, smtp_configured
 from hiring.reports.candidate_reports import ReportUnavailable
 from hiring.reports.feedback import feedback_report
 from hiring.roles.services import get_role
@@ -128,13 +129,14 @@ def new_link():
 
 
 def _send_fresh_links(made: list[invites.Invite], base_url: str) -> None:
+    """Put the e-mails on the task queue: the answer's timing says nothing of a mail server."""
+    from hiring.candidates.tasks import queue_mail
+
     page = base_url.rstrip("/") + url_for("candidate_rights.new_link")
     config = current_app.config
-    messages = [
-        fresh_link_message(config, name=i.name, email=i.email, role_title=i.role_title,
-                           link=i.link(base_url), hours=config["FRESH_LINK_HOURS"],
-                           request_page=page)
-        for i in made
-    ]  # fmt: skip
-    if messages:
-        send_in_background(config, messages)
+    for i in made:
+        message = fresh_link_message(
+            config, name=i.name, email=i.email, role_title=i.role_title, link=i.link(base_url),
+            hours=config["FRESH_LINK_HOURS"], request_page=page,
+        )  # fmt: skip
+        queue_mail(db(), i.candidate_id, FRESH_LINK, message)

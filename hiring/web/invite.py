@@ -1,10 +1,14 @@
-"""Staff pages to invite candidates (one by form, many by CSV) and show the links to copy."""
+"""Staff pages to invite candidates (one by form, many by CSV) and show the links to copy.
 
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+Invitation e-mails go on the task queue; the page that shows the links says each e-mail's
+state, and ``/invite/mail/BATCH`` follows them until they are sent or have failed.
+"""
 
-from hiring.candidates import invites
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
+
+from hiring.candidates import deliveries, invites, tasks
 from hiring.candidates.links import LinkBase, link_base
-from hiring.candidates.mail import deliver_invites, smtp_configured
+from hiring.candidates.mail import smtp_configured
 from hiring.candidates.records import CandidateError
 from hiring.roles import services as roles
 from hiring.store.plurals import plural
@@ -36,13 +40,14 @@ def _link_base() -> LinkBase:
 
 def _sent(batch: invites.InviteBatch, title: str, back: str | None = None):
     base = _link_base()
-    deliveries = deliver_invites(
-        current_app.config, batch.invited, base.url or "", may_email=base.configured
+    mail_batch, made = tasks.queue_invites(
+        db(), current_app.config, batch.invited, base.url or "", may_email=base.configured
     )
     return render_template(
         "invite/sent.html",
         title=title,
-        deliveries=deliveries,
+        deliveries=made,
+        mail_batch=mail_batch if any(d.queued for d in made) else None,
         problems=batch.problems,
         smtp=smtp_configured(current_app.config),
         days=current_app.config["INVITE_DAYS"],
@@ -136,3 +141,29 @@ def reissue(candidate_id: int):
             "invite/sent.html", title="No new link", deliveries=[], refused=error.message, back=back
         )
     return _sent(invites.InviteBatch(invited=[invite]), "New link made", back)
+
+
+@bp.route("/mail/<batch>")
+@roles_required(*STAFF)
+def mail(batch: str):
+    """Follow the invitation e-mails of one invite: queued, sent, or failed and why."""
+    made = deliveries.batch_deliveries(db(), batch)
+    if not made:
+        abort(404)
+    return render_template(
+        "invite/mail.html", deliveries=made, names=deliveries.names(db(), made), batch=batch,
+        waiting=[d for d in made if d.pending],
+    )  # fmt: skip
+
+
+@bp.route("/mail/<batch>/status")
+@roles_required(*STAFF)
+def mail_status(batch: str):
+    """Say whether any e-mail of the batch is still on its way (the page polls this)."""
+    made = deliveries.batch_deliveries(db(), batch)
+    if not made:
+        abort(404)
+    waiting = any(d.pending for d in made)
+    response = jsonify(status="running" if waiting else "done", waiting=waiting)
+    response.headers["Cache-Control"] = "no-store"
+    return response

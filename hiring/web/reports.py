@@ -1,5 +1,8 @@
 """PDF report downloads: recruiters and admins both variants, managers their hires' plans only.
 
+Recruiters and admins can also have every assessed candidate's report of a role made on the
+task queue (``/roles/ID/report-batches``) and download them as one zip when it is done.
+
 A candidate's own feedback report is sent from their data page (``candidate_rights``)
 through :func:`send_feedback`. Every download is audited; a report that cannot be produced
 ends in a plain page that says why, never in a stack trace.
@@ -14,6 +17,8 @@ from flask import (
     abort,
     current_app,
     g,
+    jsonify,
+    redirect,
     render_template,
     request,
     send_file,
@@ -21,17 +26,21 @@ from flask import (
 )
 
 from hiring.accounts import audit
-from hiring.reports import ReportError
+from hiring.errors import HiringError
+from hiring.reports import ReportError, batch_jobs
 from hiring.reports.cache import CachedReport, cached_feedback, cached_report
 from hiring.reports.candidate_reports import ReportUnavailable
 from hiring.reports.content import FEEDBACK, PAGE_SIZES, VARIANTS
 from hiring.web.access import roles_required
 from hiring.web.database import db
+from hiring.web.forms.reports import ReportBatchForm
+from hiring.web.roles import role_or_404
 from hiring.workspace import cohorts
 from hiring.workspace.candidate_view import CandidateDetail, NotFound, candidate_detail
 
 bp = Blueprint("reports", __name__)
 READERS = ("admin", "recruiter", "manager")
+BATCH_MAKERS = ("admin", "recruiter")  # a batch holds every candidate's hiring evidence
 FILE_NAMES = {"fit": "fit-report", "onboarding": "onboarding-plan"}
 
 
@@ -122,3 +131,72 @@ def candidate_report(candidate_id: int):
         abort(404)
     filename = f"candidate-{candidate_id}-{FILE_NAMES[variant]}.pdf"
     return send_report(detail, variant, g.user.username, filename)
+
+
+def _batch_or_404(role_id: int, batch_id: int) -> batch_jobs.ReportBatch:
+    batch = batch_jobs.get_batch(db(), role_id, batch_id)
+    if batch is None:
+        abort(404)
+    return batch
+
+
+@bp.route("/roles/<int:role_id>/report-batches", methods=["GET", "POST"])
+@roles_required(*BATCH_MAKERS)
+def batches(role_id: int):
+    """Start a batch of the role's reports on the task queue, and list the latest batches."""
+    role = role_or_404(role_id)
+    form = ReportBatchForm()
+    if request.method == "POST" and form.validate():
+        page_size = str(current_app.config.get("REPORT_PAGE_SIZE") or "A4")
+        from hiring.reports.tasks import start_report_batch  # the queue, loaded on first use
+
+        try:
+            batch = start_report_batch(
+                db(), role_id, form.variant.data, page_size, actor=g.user.username
+            )
+        except HiringError as error:
+            form.variant.errors = [error.message]
+        else:
+            return redirect(url_for("reports.batch", role_id=role_id, batch_id=batch.id))
+    status = 400 if form.errors else 200
+    unavailable = current_app.config.get("PDF_UNAVAILABLE")
+    return render_template(
+        "report_batches/list.html", role=role, form=form, batches=batch_jobs.role_batches(db(), role_id),
+        unavailable=unavailable,
+    ), status  # fmt: skip
+
+
+@bp.route("/roles/<int:role_id>/report-batches/<int:batch_id>")
+@roles_required(*BATCH_MAKERS)
+def batch(role_id: int, batch_id: int):
+    """Follow one batch: queued, running with its count, done with the zip, or failed and why."""
+    role, batch = role_or_404(role_id), _batch_or_404(role_id, batch_id)
+    ready = (
+        batch.status == "done" and batch_jobs.zip_path(current_app.instance_path, batch).is_file()
+    )
+    return render_template("report_batches/batch.html", role=role, batch=batch, ready=ready)
+
+
+@bp.route("/roles/<int:role_id>/report-batches/<int:batch_id>/status")
+@roles_required(*BATCH_MAKERS)
+def batch_status(role_id: int, batch_id: int):
+    """Say whether a batch is still on its way (the batch page polls this)."""
+    batch = _batch_or_404(role_id, batch_id)
+    response = jsonify(status="running" if batch.pending else batch.status, done=batch.done)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/roles/<int:role_id>/report-batches/<int:batch_id>/reports.zip")
+@roles_required(*BATCH_MAKERS)
+def batch_zip(role_id: int, batch_id: int):
+    """Download a finished batch's zip (never a partial one), audited."""
+    batch = _batch_or_404(role_id, batch_id)
+    path = batch_jobs.zip_path(current_app.instance_path, batch)
+    if batch.status != "done" or not path.is_file():
+        abort(404)
+    audit.record(db(), g.user.username, "report.batch_downloaded", "role", role_id, batch=batch_id)
+    return send_file(
+        path, mimetype="application/zip", as_attachment=True, max_age=0,
+        download_name=f"role-{role_id}-{batch.variant}-reports-{batch_id}.zip",
+    )  # fmt: skip

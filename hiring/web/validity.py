@@ -22,7 +22,7 @@ from flask import (
 )
 
 from hiring.errors import HiringError
-from hiring.modeling import calibration, calibration_jobs, rescoring, tasks
+from hiring.modeling import calibration, calibration_jobs, rescoring
 from hiring.modeling.calibration_chart import calibration_chart, importance_chart
 from hiring.modeling.incumbents import Criterion, IncumbentFileError
 from hiring.modeling.validity import latest_drift_check, validity_view
@@ -185,6 +185,8 @@ def calibrate(role_id: int):
     form = CalibrateForm()
     if not form.validate():
         abort(400)
+    from hiring.modeling import tasks  # the task queue (Huey) is loaded when first used
+
     try:
         job = tasks.start_calibration(db(), role_id, method=form.method.data, actor=g.user.username)
     except HiringError as error:
@@ -252,6 +254,8 @@ def rescore(role_id: int):
     role_or_404(role_id)
     if not ConfirmForm().validate():
         abort(400)
+    from hiring.modeling import tasks  # the task queue (Huey) is loaded when first used
+
     _attempt(
         lambda: tasks.start_rescore(
             db(), current_app.instance_path, role_id, actor=g.user.username
