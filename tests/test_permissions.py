@@ -15,8 +15,8 @@ from tests.conftest import PASSWORDS, AuthActions, csrf_token
 from tests.workspace_data import completed_candidate, make_role
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.logout", "home.index", "home.health"}
-# The candidate's own pages (journey, their data), reached through their link, not a sign-in.
-CANDIDATE_BLUEPRINTS = ("candidate", "candidate_rights")
+# The candidate's and a study employee's own pages, reached through their link, not a sign-in.
+CANDIDATE_BLUEPRINTS = ("candidate", "candidate_rights", "study_journey")
 
 
 @pytest.fixture(scope="module")
