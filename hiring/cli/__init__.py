@@ -101,6 +101,7 @@ from hiring.cli import (  # noqa: E402
     reports,
     rights,
     roles,
+    study,
     users,
     worker,
 )
@@ -129,5 +130,6 @@ for command in (
     instance.backup,
     instance.restore,
     instance.sweep,
+    study.study_group,
 ):
     cli.add_command(command)
