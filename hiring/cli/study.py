@@ -12,7 +12,7 @@ from hiring.store.plurals import plural
 from hiring.store.text_input import read_text_file
 from hiring.team import calibration_set, erasure, studies
 from hiring.team.mail import deliver
-from hiring.team.roster import RosterError, parse_roster
+from hiring.team.roster import RosterError
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 BASE_URL = click.option(
@@ -86,10 +86,10 @@ def invite_cmd(ctx: click.Context, study_id: int, csv_file: Path, base_url: str 
     """
     app, db = _app_db(ctx)
     try:
-        rows = parse_roster(read_text_file(csv_file), csv_file.name)
-        made = studies.invite_employees(
-            db, study_id, rows, days=app.config["INVITE_DAYS"], actor="cli"
-        )
+        made = studies.invite_file(
+            db, study_id, read_text_file(csv_file), source=csv_file.name,
+            days=app.config["INVITE_DAYS"], actor="cli",
+        )  # fmt: skip
     except RosterError as error:
         raise _file_problems(error) from None
     _print_links(app, made, base_url)
@@ -164,8 +164,13 @@ def calibration_set_cmd(ctx, study_id, column, rule, threshold, share) -> None:
         click.echo(f"Notice: {notice}")
     click.echo(f"Calibration set of study {study_id}: {plural(result.n, 'employee')}, "
                f"{plural(result.n_positive, 'high performer')} ({result.criterion}).")  # fmt: skip
-    for problem in calibration_set.sample_problems(db, study_id, criterion):
-        click.echo(f"Not enough to calibrate yet: {problem}")
+    refusal, warnings = calibration_set.sample_check(db, study_id, criterion)
+    if refusal:
+        click.echo(f"Not enough to calibrate yet: {refusal}")
+    else:
+        click.echo("Enough to calibrate: run `hiring calibrate`.")
+    for warning in warnings:
+        click.echo(f"Warning: {warning}")
 
 
 @study_group.command("next-round")

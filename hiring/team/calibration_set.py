@@ -11,12 +11,13 @@ import csv
 import io
 from dataclasses import dataclass
 
+import numpy as np
 from sqlite_utils import Database
 
 from hiring.accounts import audit
 from hiring.modeling.calibration import ImportResult, import_incumbents
 from hiring.modeling.incumbents import Criterion
-from hiring.modeling.model import check_sample
+from hiring.modeling.model import InsufficientDataError, check_sample
 from hiring.roles.services import get_role, role_questionnaire
 from hiring.store.db import write_transaction
 from hiring.store.plurals import plural
@@ -97,15 +98,20 @@ def _collected(db: Database, study_id: int, column: str) -> tuple[list[dict], in
     return kept, len(rows) - len(kept)
 
 
-def sample_problems(db: Database, study_id: int, criterion: Criterion) -> list[str]:
-    """Say why the study's set is too small to calibrate on with this criterion (none: it is not)."""
-    import numpy as np
+def sample_check(db: Database, study_id: int, criterion: Criterion) -> tuple[str | None, list[str]]:
+    """Say why the study's set is too small to calibrate on (None: it is not), and any warnings.
 
+    The rules are the fit model's own (:func:`hiring.modeling.model.check_sample`).
+    """
     from hiring.modeling.incumbents import _success
 
     kept, _missing = _collected(db, study_id, criterion.column)
     values = np.array([row[criterion.column] for row in kept], dtype=float)
-    return check_sample(_success(values, criterion) if values.size else values.astype(int))
+    outcome = _success(values, criterion) if values.size else values.astype(int)
+    try:
+        return None, check_sample(outcome)
+    except InsufficientDataError as error:
+        return error.message, []
 
 
 def build_calibration_set(

@@ -60,6 +60,14 @@ def row_problems(row: EmployeeRow) -> list[str]:
 
 def parse_roster(text: str, source: str = "The file") -> list[EmployeeRow]:
     """Read and check an employees file; raise :class:`RosterError` listing every problem."""
+    rows, problems = read_roster(text, source)
+    if problems:
+        raise RosterError(problems)
+    return rows
+
+
+def read_roster(text: str, source: str = "The file") -> tuple[list[EmployeeRow], list[str]]:
+    """Read an employees file: the rows, and every problem found (a bad header raises at once)."""
     try:
         table = parse_csv(text, source, max_rows=MAX_ROWS)
     except InputFileError as error:
@@ -102,6 +110,4 @@ def parse_roster(text: str, source: str = "The file") -> list[EmployeeRow]:
         rows.append(row)
     if not rows and not problems:
         problems.append(f"{source}: there are no employee rows")
-    if problems:
-        raise RosterError(problems)
-    return rows
+    return rows, problems

@@ -17,7 +17,7 @@ from hiring.errors import HiringError
 from hiring.modeling.model import MIN_INCUMBENTS, MIN_SMALLER_CLASS
 from hiring.roles.services import RoleError, get_role, get_role_by_slug
 from hiring.store.db import write_transaction
-from hiring.team.roster import EmployeeRow, RosterError, row_problems
+from hiring.team.roster import EmployeeRow, RosterError, read_roster, row_problems
 from hiring.workspace.candidate_view import NotFound
 
 
@@ -102,12 +102,15 @@ def _managers(db: Database) -> dict[str, int]:
     return {row["username"].lower(): row["id"] for row in rows}
 
 
-def _check_rows(db: Database, study: dict, rows: list[EmployeeRow]) -> list[str]:
-    """Every problem of the rows against the database, each naming row and column."""
+def _check_rows(
+    db: Database, study: dict, rows: list[EmployeeRow], source: str = "", own: bool = True
+) -> list[str]:
+    """Every problem of the rows (``own``: their own too), each naming row and column."""
     managers, problems = _managers(db), []
     for row in rows:
-        where = f"row {row.row}"
-        problems.extend(f"{where}: {p}" for p in row_problems(row))
+        where = f"{source}: row {row.row}" if source else f"row {row.row}"
+        if own:
+            problems.extend(f"{where}: {p}" for p in row_problems(row))
         if row.manager and row.manager.lower() not in managers:
             problems.append(
                 f"{where}: column manager: {row.manager!r} is no active manager account"
@@ -168,6 +171,28 @@ def invite_employees(
                 )
             made.append(_add_participant(db, study, employee_pk, days, actor))
     return made
+
+
+def invite_file(
+    db: Database, study_id: int, text: str, *, source: str, days: int, actor: str
+) -> list[StudyInvite]:
+    """Invite everyone in an employees file; every problem of every row is reported at once.
+
+    The file's own problems and those against the database (an unknown manager, an e-mail of
+    another employee, someone already in the study) come together in one
+    :class:`hiring.team.roster.RosterError`, and nobody is invited until there are none.
+    """
+    rows, problems = read_roster(text, source)
+    problems += _check_rows(db, get_study(db, study_id), rows, source, own=False)
+    if problems:
+        key = {p: i for i, p in enumerate(problems)}
+        raise RosterError(sorted(problems, key=lambda p: (_row_number(p), key[p])))
+    return invite_employees(db, study_id, rows, days=days, actor=actor)
+
+
+def _row_number(problem: str) -> int:
+    found = problem.split(": row ", 1)
+    return int(found[1].split(":")[0]) if len(found) > 1 and found[1].split(":")[0].isdigit() else 0
 
 
 def _add_participant(

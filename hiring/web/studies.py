@@ -10,7 +10,7 @@ from hiring.roles import services as roles
 from hiring.store.text_input import MAX_FILE_BYTES, InputFileError, decode_text
 from hiring.team import calibration_set, studies
 from hiring.team.mail import deliver
-from hiring.team.roster import EmployeeRow, RosterError, parse_roster
+from hiring.team.roster import EmployeeRow, RosterError
 from hiring.web.access import roles_required
 from hiring.web.database import db
 from hiring.web.forms.study import (
@@ -132,10 +132,11 @@ def upload(study_id: int):
     if form.validate() and _link_base().url is not None:
         name = form.file.data.filename or "The file"
         try:
-            rows = parse_roster(decode_text(form.file.data.read(MAX_FILE_BYTES + 1), name), name)
-            made = studies.invite_employees(
-                db(), study_id, rows, days=current_app.config["INVITE_DAYS"], actor=g.user.username
-            )
+            text = decode_text(form.file.data.read(MAX_FILE_BYTES + 1), name)
+            made = studies.invite_file(
+                db(), study_id, text, source=name, days=current_app.config["INVITE_DAYS"],
+                actor=g.user.username,
+            )  # fmt: skip
         except RosterError as error:
             form.file.errors = error.problems
         except (InputFileError, HiringError) as error:
