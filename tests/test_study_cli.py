@@ -122,3 +122,22 @@ def test_next_round_invites_those_who_finished_and_erase_and_purge_remove_employ
     close_all()
     dry = run("study", "purge", "--dry-run", "--days", "1")
     assert "0 employees past 1 day of retention." in dry.output
+
+
+def test_purge_erases_answers_past_retention_and_employees_left_in_no_study(run, study, tmp_path):
+    _invite(run, tmp_path, roster_csv(2))
+    app, db = _db(tmp_path)
+    complete(db, 1)
+    db["study_participants"].update(1, {"submitted_at": "2020-01-01T00:00:00+00:00"})
+    db["incumbent_self_identification"].insert(
+        {"role_id": 1, "employee_id": "E000", "sex": "Woman", "recorded_at": "2020-01-01"}
+    )
+    close_all()
+    result = run("study", "purge", "--days", "30")
+    assert result.exit_code == 0, result.output
+    assert "Erased employee E000: 1 study answer set and the employee record" in result.output
+    app, db = _db(tmp_path)
+    assert [row["employee_id"] for row in db["employees"].rows] == ["E001"]  # link not yet expired
+    assert db["study_results"].count == 0 and db["incumbent_self_identification"].count == 0
+    assert db["audit_log"].count_where("action = 'employee.purge'") == 1
+    close_all()

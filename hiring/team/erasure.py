@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from hiring.accounts import audit
 from hiring.store.db import write_transaction
+from hiring.store.plurals import plural
 from hiring.workspace.candidate_view import NotFound
 
 
@@ -32,7 +33,7 @@ class Erased:
             if self.employee_deleted
             else "(the employee stays in a later study)"
         )
-        return f"employee {self.employee_id}: {self.participations} study answer sets {whole}"
+        return f"employee {self.employee_id}: {plural(self.participations, 'study answer set')} {whole}"
 
 
 def _drop_participation(db: Database, participant: dict) -> None:

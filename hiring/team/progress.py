@@ -31,6 +31,7 @@ class Progress:
     after_round: int
     changes: list[ScaleChange]
     respondents: int  # complete answers the reliabilities were estimated from
+    sd_source: str = "the questionnaire's reference sample"  # where each scale's SD came from
 
 
 def _previous(db: Database, participant: dict) -> dict | None:
@@ -119,4 +120,9 @@ def employee_progress(
         db["studies"].get(before["study_id"])["round"],
         db["studies"].get(person["study_id"])["round"],
     )
-    return Progress(employee, rounds[0], rounds[1], changes, n)
+    source = (
+        "the questionnaire's reference sample"
+        if all(fid in q.norms for fid in q.feature_ids)
+        else f"the questionnaire's reference sample where it has one, else round {rounds[0]}'s scores"
+    )
+    return Progress(employee, rounds[0], rounds[1], changes, n, source)
