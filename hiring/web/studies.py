@@ -1,7 +1,18 @@
 """Admins' incumbent study pages: open a study, invite employees, follow it, KPIs, calibration set."""
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
+from hiring.accounts import audit
 from hiring.candidates.links import LinkBase, link_base
 from hiring.errors import HiringError
 from hiring.fairness.participation import study_participation
@@ -60,6 +71,13 @@ def index():
     return render_template("studies/index.html", form=form, studies=studies.list_studies(db()))
 
 
+def _study_or_404(study_id: int) -> dict:
+    try:
+        return studies.get_study(db(), study_id)
+    except studies.NotFound:
+        abort(404)
+
+
 def _page(study_id: int, status: int = 200, **forms):
     study = studies.get_study(db(), study_id)
     one = forms.pop("one", None) or EmployeeForm(prefix="one")
@@ -80,10 +98,9 @@ def _page(study_id: int, status: int = 200, **forms):
 @roles_required("admin")
 def study(study_id: int):
     """Show a study: responses by team, who has not finished, KPIs and the calibration set."""
-    try:
-        return _page(study_id)
-    except studies.NotFound:
-        return render_template("errors/error.html", code=404, message="No such study."), 404
+    page = _page(_study_or_404(study_id)["id"])
+    audit.record(db(), g.user.username, "study.view", "study", study_id)
+    return page
 
 
 def _sent(study_id: int, made: list, title: str, reminder: bool = False):
@@ -106,7 +123,7 @@ def _invite(study_id: int, rows: list[EmployeeRow], title: str):
 @roles_required("admin")
 def invite_one(study_id: int):
     """Invite one employee to the study."""
-    studies.get_study(db(), study_id)
+    _study_or_404(study_id)
     form = EmployeeForm(prefix="one")
     form.manager.choices = _manager_choices()
     if form.validate() and _link_base().url is not None:
@@ -127,7 +144,7 @@ def invite_one(study_id: int):
 @roles_required("admin")
 def upload(study_id: int):
     """Invite every employee of a CSV file; nothing is imported while any row has a problem."""
-    studies.get_study(db(), study_id)
+    _study_or_404(study_id)
     form = FileForm(prefix="upload")
     if form.validate() and _link_base().url is not None:
         name = form.file.data.filename or "The file"
@@ -190,7 +207,7 @@ def next_round(study_id: int):
 @roles_required("admin")
 def kpis(study_id: int):
     """Import the study's KPI file; every problem is named and nothing is stored until none."""
-    studies.get_study(db(), study_id)
+    _study_or_404(study_id)
     form = FileForm(prefix="kpis")
     if form.validate():
         name = form.file.data.filename or "kpis.csv"
@@ -215,7 +232,7 @@ def kpis(study_id: int):
 @roles_required("admin")
 def build_set(study_id: int):
     """Replace the role's incumbents with the study's answers and KPI, then go to Validity."""
-    study = studies.get_study(db(), study_id)
+    study = _study_or_404(study_id)
     form = CalibrationSetForm(prefix="cal")
     if form.validate():
         try:
