@@ -10,13 +10,16 @@ from hiring.accounts import passwords
 from hiring.accounts import users as accounts
 from hiring.candidates import invites
 from hiring.store.db import close_all, get_db
+from hiring.team import studies
 from hiring.workspace import decisions
 from tests.conftest import PASSWORDS, AuthActions, csrf_token
+from tests.study_data import complete
+from tests.study_data import invite as study_invite
 from tests.workspace_data import completed_candidate, make_role
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.logout", "home.index", "home.health"}
-# The candidate's own pages (journey, their data), reached through their link, not a sign-in.
-CANDIDATE_BLUEPRINTS = ("candidate", "candidate_rights")
+# The candidate's and a study employee's own pages, reached through their link, not a sign-in.
+CANDIDATE_BLUEPRINTS = ("candidate", "candidate_rights", "study_journey")
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +60,16 @@ def build_world(app, db, staff) -> dict:
             reason="Hired after a strong interview",
         )  # fmt: skip
     made["other_manager"] = other
+    made["study"] = studies.open_study(db, role_a["slug"], actor="test")
+    for key, manager, start in (
+        ("emp_a", "manager", 0),
+        ("emp_b", "manager2", 10),
+        ("emp_c", "manager", 20),
+    ):
+        person = study_invite(db, made["study"]["id"], 1, manager=manager, start=start)[0]
+        if key != "emp_c":  # emp_c has not finished: the one a reminder goes to
+            complete(db, person.participant_id)
+        made[key] = {"id": person.participant_id, "name": person.name, "email": person.email}
     return made
 
 
@@ -84,6 +97,8 @@ def fill(url: str, w: dict) -> str:
     return url.format(
         a=w["role_a"]["id"], b=w["role_b"]["id"], ca=w["cand_a"]["id"], ha=w["hire_a"]["id"],
         cb=w["cand_b"]["id"], hb=w["hire_b"]["id"], m=w["other_manager"].id, mm=w["manager"].id,
+        s=w["study"]["id"], pa=w["emp_a"]["id"], pb=w["emp_b"]["id"], pc=w["emp_c"]["id"],
+        rb=w["role_b"]["slug"],
     )  # fmt: skip
 
 
@@ -130,6 +145,35 @@ RULES = [
      {"admin": OK, "recruiter": FORBIDDEN, "manager": FORBIDDEN}),
     ("POST", "/admin/users/{m}/password", {"password": "another-pass-123"},
      {"admin": OK, "recruiter": FORBIDDEN, "manager": FORBIDDEN}),
+    # Incumbent studies (admins) and the team pages (a manager: their own team only)
+    ("GET", "/admin/studies/", None, {"admin": OK, "recruiter": FORBIDDEN, "manager": FORBIDDEN}),
+    ("POST", "/admin/studies/", {"role": "{rb}"},
+     {"admin": OK, "recruiter": FORBIDDEN, "manager": FORBIDDEN}),
+    ("GET", "/admin/studies/{s}", None, {"admin": OK, "recruiter": FORBIDDEN, "manager": FORBIDDEN}),
+    ("POST", "/admin/studies/{s}/invite", {"one-employee_id": "N1", "one-name": "Nia New",
+                                          "one-email": "nia@example.test", "one-team": "North"},
+     {"admin": OK, "recruiter": FORBIDDEN, "manager": FORBIDDEN}),
+    ("POST", "/admin/studies/{s}/remind", {},
+     {"admin": OK, "recruiter": FORBIDDEN, "manager": FORBIDDEN}),
+    ("POST", "/admin/studies/{s}/upload", {}, {"recruiter": FORBIDDEN, "manager": FORBIDDEN}),
+    ("POST", "/admin/studies/{s}/kpis", {}, {"recruiter": FORBIDDEN, "manager": FORBIDDEN}),
+    ("POST", "/admin/studies/{s}/calibration-set", {"cal-column": "csat"},
+     {"recruiter": FORBIDDEN, "manager": FORBIDDEN}),
+    ("POST", "/admin/studies/{s}/next-round", {}, {"recruiter": FORBIDDEN, "manager": FORBIDDEN}),
+    ("GET", "/manager/team/", None, {"admin": OK, "recruiter": FORBIDDEN, "manager": OK}),
+    ("GET", "/manager/team/{pa}", None, {"admin": OK, "recruiter": FORBIDDEN, "manager": OK}),
+    ("GET", "/manager/team/{pb}", None, {"admin": OK, "recruiter": FORBIDDEN, "manager": MISSING}),
+    ("GET", "/manager/team/{pc}", None, {"admin": MISSING, "manager": MISSING}),  # not finished
+    ("GET", "/manager/team/{pa}/coaching.pdf", None,
+     {"admin": OK, "recruiter": FORBIDDEN, "manager": OK}),
+    ("GET", "/manager/team/{pb}/coaching.pdf", None,
+     {"admin": OK, "recruiter": FORBIDDEN, "manager": MISSING}),
+    ("GET", "/manager/team/{pa}/readiness/team-lead", None,
+     {"admin": OK, "recruiter": FORBIDDEN, "manager": OK}),
+    ("GET", "/manager/team/{pb}/readiness/team-lead", None,
+     {"admin": OK, "recruiter": FORBIDDEN, "manager": MISSING}),
+    ("GET", "/manager/team/99999", None, {"admin": MISSING, "manager": MISSING}),
+    ("GET", "/admin/studies/99999", None, {"admin": MISSING}),
     # Guessing ids of records that do not exist, or belong elsewhere
     ("GET", "/roles/99999", None, {"admin": MISSING, "recruiter": MISSING}),
     ("GET", "/roles/99999/candidates", None, {"admin": MISSING, "recruiter": MISSING}),
@@ -164,6 +208,12 @@ OTHER_RULES = [
 
 def _role(db, w, key):
     return db["job_roles"].get(w[key]["id"])
+
+
+def _undo_new_employee(db, w):
+    pk = db["employees"].rows_where("employee_id = 'N1'").__next__()["id"]
+    db.execute("DELETE FROM study_participants WHERE employee_pk = ?", [pk])
+    db.execute("DELETE FROM employees WHERE id = ?", [pk])
 
 
 def _undo_status(db, w):
@@ -219,6 +269,21 @@ EFFECTS = {
         lambda before, after, w: before != after,
         None,
     ),
+    "/admin/studies/": (
+        lambda db, w: db["studies"].count_where("role_id = ?", [w["role_b"]["id"]]),
+        lambda before, after, w: after == before + 1,
+        lambda db, w: db.execute("DELETE FROM studies WHERE role_id = ?", [w["role_b"]["id"]]),
+    ),
+    "/admin/studies/{s}/invite": (
+        lambda db, w: db["study_participants"].count_where("study_id = ?", [w["study"]["id"]]),
+        lambda before, after, w: after == before + 1,
+        _undo_new_employee,
+    ),
+    "/admin/studies/{s}/remind": (
+        lambda db, w: db["study_participants"].get(w["emp_c"]["id"])["token_hash"],
+        lambda before, after, w: before != after,
+        None,
+    ),
 }  # fmt: skip
 CASES = [
     pytest.param(None, method, url, data, role, expected, id=f"{role}-{method}-{url}")
@@ -267,7 +332,7 @@ def test_role_rules(app, client, db, world, endpoint, method, url, data, role, e
     else:
         assert response.status_code == expected
         body = response.get_data(as_text=True)
-        for key in ("hire_b", "cand_b"):  # nothing of another role's people leaks out
+        for key in ("hire_b", "cand_b", "emp_b"):  # nothing of another's people leaks out
             assert world[key]["name"] not in body
             assert world[key]["email"] not in body
 

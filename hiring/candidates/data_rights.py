@@ -121,10 +121,24 @@ def explain(db: Database, candidate_id: int) -> Explanation:
     """
     candidate = get_candidate(db, candidate_id)
     role = get_role(db, candidate["role_id"])
-    questionnaire = role_questionnaire(role)
     result = _result(db, candidate_id) if is_submitted(candidate) else None
     fit = json.loads(result["fit"]) if result and result["fit"] else {}
-    gaps = _shown_gaps(fit, result, role_profile(db, role), questionnaire)
+    texts = feedback_texts(db, role) if fit else {}
+    status = STATUS_WORDS.get(candidate["status"], candidate["status"])
+    return explain_result(
+        role, role_profile(db, role), texts, fit, result, status, is_submitted(candidate)
+    )
+
+
+def explain_result(
+    role: dict, profile, texts: dict, fit: dict, result: dict | None, status: str, submitted: bool
+) -> Explanation:
+    """Explain a stored result (``scores`` JSON) and its fit against ``profile``, in words.
+
+    Shared by a candidate's own page and an employee's own feedback in an incumbent study.
+    """
+    questionnaire = role_questionnaire(role)
+    gaps = _shown_gaps(fit, result, profile, questionnaire)
     described = {s.id: (s.name, lower_first(s.description)) for s in questionnaire.scales} | {
         c.id: (c.name, lower_first(c.description)) for c in questionnaire.competencies
     }
@@ -132,7 +146,6 @@ def explain(db: Database, candidate_id: int) -> Explanation:
         Element(name, text, _level(gaps.get(fid)) if fit else "")
         for fid, (name, text) in described.items()
     ]
-    texts = feedback_texts(db, role) if fit else {}
     areas = [
         g["feature_id"]
         for g in fit.get("onboarding_gaps", [])
@@ -145,8 +158,8 @@ def explain(db: Database, candidate_id: int) -> Explanation:
         strengths = _relative_strengths(gaps, set(areas), set(described))
     return Explanation(
         role_title=role["title"],
-        status=STATUS_WORDS.get(candidate["status"], candidate["status"]),
-        submitted=is_submitted(candidate),
+        status=status,
+        submitted=submitted,
         measured=measured,
         strengths=[
             Element(*described[fid], detail=texts.get(fid, ("", ""))[0] or GENERAL_STRENGTH)

@@ -2,8 +2,12 @@
 
 Every page is saved when the candidate moves on, so answers survive a closed tab, another
 device or a server restart; the link always resumes at the first page still missing an
-answer.
+answer. Employees in an incumbent study take the same journey with their own tables
+(:data:`EMPLOYEES`, used by ``hiring.team``): the functions take a :class:`Respondents`
+saying where a kind of respondent is kept, candidates by default.
 """
+
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -15,6 +19,36 @@ from hiring.store.db import write_transaction
 
 # A page left open longer than this counts as this long: the candidate was away.
 MAX_PAGE_SECONDS = 30 * 60
+
+
+@dataclass(frozen=True)
+class Respondents:
+    """Where one kind of respondent is kept: their rows, answers and page timings.
+
+    The names are constants of this module, never user text, so they may appear in SQL.
+    """
+
+    people: str
+    answers: str
+    timings: str
+    key: str  # the answers' and timings' column naming the respondent
+    kind: str  # the audit log's actor and target type
+
+
+CANDIDATES = Respondents("candidates", "answers", "page_timings", "candidate_id", "candidate")
+EMPLOYEES = Respondents(
+    "study_participants", "study_answers", "study_page_timings", "participant_id", "participant"
+)
+
+
+def get_respondent(db: Database, who: Respondents, person_id: int) -> dict:
+    """Return one respondent's row (a candidate through ``get_candidate``)."""
+    if who == CANDIDATES:
+        return get_candidate(db, person_id)
+    rows = list(db[who.people].rows_where("id = ?", [person_id]))
+    if not rows:
+        raise CandidateError(f"No {who.kind} with id {person_id}.")
+    return rows[0]
 
 
 class QuestionnaireChanged(CandidateError):
@@ -40,23 +74,23 @@ def candidate_questionnaire(db: Database, candidate: dict):
     return questionnaire
 
 
-def _open_candidate(db: Database, candidate_id: int) -> dict:
-    candidate = get_candidate(db, candidate_id)
+def _open_candidate(db: Database, candidate_id: int, who: Respondents = CANDIDATES) -> dict:
+    candidate = get_respondent(db, who, candidate_id)
     if is_submitted(candidate):
         raise AlreadySubmitted("Your answers were already sent; they can no longer be changed.")
     return candidate
 
 
-def give_consent(db: Database, candidate_id: int) -> dict:
+def give_consent(db: Database, candidate_id: int, who: Respondents = CANDIDATES) -> dict:
     """Record consent and start the assessment; pin the questionnaire's content hash."""
-    candidate = _open_candidate(db, candidate_id)
+    candidate = _open_candidate(db, candidate_id, who)
     questionnaire = candidate_questionnaire(db, candidate)
     publish_questionnaire(db, questionnaire)
     with write_transaction(db):
-        candidate = get_candidate(db, candidate_id)
+        candidate = get_respondent(db, who, candidate_id)
         if candidate["status"] == "invited":
             now = audit.now_iso()
-            db["candidates"].update(
+            db[who.people].update(
                 candidate_id,
                 {
                     "status": "started",
@@ -65,15 +99,15 @@ def give_consent(db: Database, candidate_id: int) -> dict:
                     "questionnaire_hash": questionnaire.content_hash,
                 },
             )
-            audit.record(db, "candidate", "candidate.consent", "candidate", candidate_id)
-    return get_candidate(db, candidate_id)
+            audit.record(db, who.kind, f"{who.kind}.consent", who.kind, candidate_id)
+    return get_respondent(db, who, candidate_id)
 
 
-def saved_answers(db: Database, candidate_id: int) -> dict[str, int]:
+def saved_answers(db: Database, candidate_id: int, who: Respondents = CANDIDATES) -> dict[str, int]:
     """Return every answer saved so far, by item id."""
     return {
         row["item_id"]: row["value"]
-        for row in db["answers"].rows_where("candidate_id = ?", [candidate_id])
+        for row in db[who.answers].rows_where(f"{who.key} = ?", [candidate_id])
     }
 
 
@@ -99,31 +133,32 @@ def save_page(
     *,
     seconds: float | None = None,
     advance: bool = True,
+    who: Respondents = CANDIDATES,
 ) -> None:
     """Store one page's answers (replacing earlier ones) and the time spent on it.
 
     ``seconds`` adds to the page's total (a page seen twice counts twice), capped per visit
     at :data:`MAX_PAGE_SECONDS`; ``advance`` marks the page as done for resuming.
     """
-    candidate = _open_candidate(db, candidate_id)
+    candidate = _open_candidate(db, candidate_id, who)
     questionnaire = candidate_questionnaire(db, candidate)
     page = questionnaire.pages[page_index]
     _check_values(questionnaire, page, answers)
     now = audit.now_iso()
     with write_transaction(db):
-        if is_submitted(get_candidate(db, candidate_id)):
+        if is_submitted(get_respondent(db, who, candidate_id)):
             return  # submitted in between by another request: answers are final
-        db["answers"].upsert_all(
+        db[who.answers].upsert_all(
             [
-                {"candidate_id": candidate_id, "item_id": k, "value": v, "answered_at": now}
+                {who.key: candidate_id, "item_id": k, "value": v, "answered_at": now}
                 for k, v in answers.items()
             ],
-            pk=("candidate_id", "item_id"),
+            pk=(who.key, "item_id"),
         )
         if seconds is not None:
             db.execute(
-                "insert into page_timings (candidate_id, page_id, seconds, n_items) "
-                "values (?, ?, ?, ?) on conflict (candidate_id, page_id) "
+                f"insert into {who.timings} ({who.key}, page_id, seconds, n_items) "  # noqa: S608
+                f"values (?, ?, ?, ?) on conflict ({who.key}, page_id) "
                 "do update set seconds = seconds + excluded.seconds",
                 [
                     candidate_id,
@@ -134,7 +169,7 @@ def save_page(
             )
         if advance:
             db.execute(
-                "update candidates set current_page = max(coalesce(current_page, 0), ?) "
+                f"update {who.people} set current_page = max(coalesce(current_page, 0), ?) "  # noqa: S608
                 "where id = ?",
                 [page_index + 1, candidate_id],
             )
@@ -148,11 +183,13 @@ def resume_page(questionnaire, answers: dict[str, int]) -> int:
     return len(questionnaire.pages)
 
 
-def page_seconds(db: Database, candidate_id: int) -> dict[str, tuple[float, int]]:
+def page_seconds(
+    db: Database, candidate_id: int, who: Respondents = CANDIDATES
+) -> dict[str, tuple[float, int]]:
     """Return the seconds spent and number of items, by page id."""
     return {
         row["page_id"]: (row["seconds"], row["n_items"])
-        for row in db["page_timings"].rows_where("candidate_id = ?", [candidate_id])
+        for row in db[who.timings].rows_where(f"{who.key} = ?", [candidate_id])
     }
 
 

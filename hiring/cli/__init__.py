@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "restore": ("instance", "restore", "Restore the backup in PATH into a new instance (--instance or HIRING_INSTANCE)."),
     "roles": ("roles", "roles_group", "Open, list and close job roles."),
     "serve": ("admin", "serve", "Serve the app on every core, with a task-queue worker beside it for the embedded queue."),
+    "study": ("study", "study_group", "Run incumbent studies: current employees take the assessment (README, Incumbent study)."),
     "sweep": ("instance", "sweep", "Finish interrupted file deletions and remove orphaned report and model files."),
     "users": ("users", "users", "Manage staff accounts."),
     "worker": ("worker", "worker", "Work through the task queue until stopped (Ctrl+C finishes the running tasks first)."),

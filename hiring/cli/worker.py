@@ -13,6 +13,7 @@ def load_tasks() -> None:
     import hiring.candidates.tasks  # noqa: F401
     import hiring.modeling.tasks  # noqa: F401
     import hiring.reports.tasks  # noqa: F401
+    import hiring.team.tasks  # noqa: F401
 
 
 @click.command()

@@ -13,6 +13,7 @@ from hiring.demo.calibration import add_demo_calibration
 from hiring.demo.candidates import add_demo_candidates
 from hiring.demo.context import DEMO_BASE_URL, DemoContext
 from hiring.demo.self_id import add_synthetic_self_identification
+from hiring.demo.study import add_demo_study
 from hiring.demo.workspace import add_demo_decisions
 from hiring.errors import HiringError
 from hiring.store.db import close_all, get_db
@@ -44,6 +45,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     add_demo_calibration,
     add_synthetic_self_identification,
     add_demo_decisions,
+    add_demo_study,
 ]
 
 

@@ -93,11 +93,13 @@ def import_incumbents(
     filename: str = "incumbents.csv",
     actor: str = "cli",
     synthetic: bool = False,
+    study_id: int | None = None,
 ) -> ImportResult:
     """Check an incumbent CSV and replace the role's incumbents with it.
 
     Raises :class:`hiring.modeling.incumbents.IncumbentFileError` listing every problem; the stored
-    incumbents are then left as they were.
+    incumbents are then left as they were. ``study_id`` marks a set built from an incumbent
+    study's collected answers and KPIs (``hiring.team.calibration_set``).
     """
     role = get_role(db, role_id)
     questionnaire = role_questionnaire(role)
@@ -118,6 +120,7 @@ def import_incumbents(
                     "synthetic": int(synthetic),
                     "imported_at": audit.now_iso(),
                     "imported_by": actor,
+                    "study_id": study_id,
                 }
             )
             .last_pk

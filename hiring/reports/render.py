@@ -17,6 +17,8 @@ TEMPLATES = {
     "fit": "reports/fit_report.html",
     "onboarding": "reports/onboarding_plan.html",
     FEEDBACK: "reports/candidate_feedback.html",
+    "coaching": "reports/coaching_plan.html",
+    "readiness": "reports/readiness.html",
 }
 DEFAULT_TIMEOUT = 30.0
 
@@ -64,8 +66,9 @@ def environment() -> Environment:
 
 
 def report_html(data: ReportData | FeedbackData, variant: str) -> str:
-    """Return the HTML of the recruiter's ``"fit"`` report, the manager's ``"onboarding"`` plan
-    or the candidate's own ``"feedback"`` report (``data`` a ``FeedbackData``)."""
+    """Return the HTML of the recruiter's ``"fit"`` report, the manager's ``"onboarding"`` plan,
+    the candidate's own ``"feedback"`` report (``data`` a ``FeedbackData``), or an employee's
+    ``"coaching"`` plan or ``"readiness"`` read for a next role."""
     if variant not in TEMPLATES or (variant == FEEDBACK) != isinstance(data, FeedbackData):
         raise ReportError(f"Unknown report type {variant!r}: choose 'fit' or 'onboarding'.")
     if data.page_size not in PAGE_SIZES:

@@ -121,6 +121,14 @@ SETTINGS: tuple[Setting, ...] = (
         "expiry or an undecided candidate's role closing (`hiring purge`).",
     ),
     Setting(
+        "HIRING_EMPLOYEE_RETENTION_DAYS",
+        "EMPLOYEE_RETENTION_DAYS",
+        730,
+        "Days an employee's incumbent-study answers, scores and KPIs are kept after they sent "
+        "them (or after an unfinished link expired); an employee left in no study is then "
+        "deleted (`hiring study purge`).",
+    ),
+    Setting(
         "HIRING_REPORT_PAGE_SIZE",
         "REPORT_PAGE_SIZE",
         "A4",

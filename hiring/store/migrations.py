@@ -604,3 +604,86 @@ def m0024_mail_deliveries_and_report_batches(db: Database) -> None:
         foreign_keys=[("batch_id", "report_batches", "id"), ("candidate_id", "candidates", "id")],
     )
     db["report_batch_members"].create_index(["candidate_id"])
+
+
+@MIGRATIONS(name="0025_incumbent_studies")
+def m0025_incumbent_studies(db: Database) -> None:
+    """Incumbent studies: employees, their study links, answers, scores and KPIs.
+
+    Employees are kept in tables of their own, never in ``candidates``/``answers``/``results``:
+    no candidate query (ranked list, search, counts, exports, erasure) can return one. A study
+    belongs to a role and has a round; a re-assessment is a new study of the same role that
+    ``follows`` the previous round. A participant is one employee in one study, with their own
+    link (only its SHA-256 stored). ``incumbent_imports.study_id`` marks an incumbents import
+    built from a study's collected answers and KPIs.
+    """
+    db["studies"].create(
+        {
+            "id": int, "role_id": int, "round": int, "follows_id": int, "opened_at": str,
+            "opened_by": str, "closed_at": str, "synthetic": int,
+        },
+        pk="id",
+        not_null={"role_id", "round", "opened_at"},
+        defaults={"round": 1, "synthetic": 0},
+        foreign_keys=[("role_id", "job_roles", "id"), ("follows_id", "studies", "id")],
+    )  # fmt: skip
+    db["studies"].create_index(["role_id", "round"])
+    db["employees"].create(
+        {
+            "id": int, "employee_id": str, "name": str, "email": str, "team": str,
+            "manager_id": int, "added_at": str, "synthetic": int,
+        },
+        pk="id",
+        not_null={"employee_id", "name", "email", "added_at"},
+        defaults={"team": "", "synthetic": 0},
+        foreign_keys=[("manager_id", "users", "id")],
+    )  # fmt: skip
+    db["employees"].create_index(["employee_id"], unique=True)
+    db["employees"].create_index(["manager_id"])
+    db["study_participants"].create(
+        {
+            "id": int, "study_id": int, "employee_pk": int, "role_id": int, "token_hash": str,
+            "token_expires_at": str, "status": str, "invited_at": str, "invited_by": str,
+            "reminded_at": str, "consented_at": str, "started_at": str, "submitted_at": str,
+            "current_page": int, "questionnaire_hash": str,
+        },
+        pk="id",
+        not_null={"study_id", "employee_pk", "role_id", "token_hash", "status", "invited_at"},
+        defaults={"current_page": 0, "status": "invited"},
+        foreign_keys=[
+            ("study_id", "studies", "id"), ("employee_pk", "employees", "id"),
+            ("role_id", "job_roles", "id"),
+        ],
+    )  # fmt: skip
+    db["study_participants"].create_index(["study_id", "employee_pk"], unique=True)
+    db["study_participants"].create_index(["token_hash"], unique=True)
+    db["study_participants"].create_index(["employee_pk"])
+    db["study_answers"].create(
+        {"participant_id": int, "item_id": str, "value": int, "answered_at": str},
+        pk=("participant_id", "item_id"),
+        foreign_keys=[("participant_id", "study_participants", "id")],
+    )
+    db["study_page_timings"].create(
+        {"participant_id": int, "page_id": str, "seconds": float, "n_items": int},
+        pk=("participant_id", "page_id"),
+        foreign_keys=[("participant_id", "study_participants", "id")],
+    )
+    db["study_results"].create(
+        {
+            "participant_id": int, "scored_at": str, "questionnaire_id": str,
+            "questionnaire_version": str, "questionnaire_hash": str, "input_hash": str,
+            "scores": str,
+        },
+        pk="participant_id",
+        foreign_keys=[("participant_id", "study_participants", "id")],
+    )  # fmt: skip
+    db["employee_kpis"].create(
+        {
+            "study_id": int, "employee_pk": int, "csat": float, "qa": float,
+            "handle_time": float, "rating": float, "tenure": float, "file_name": str,
+            "imported_at": str, "imported_by": str,
+        },
+        pk=("study_id", "employee_pk"),
+        foreign_keys=[("study_id", "studies", "id"), ("employee_pk", "employees", "id")],
+    )  # fmt: skip
+    db["incumbent_imports"].add_column("study_id", int)

@@ -54,3 +54,10 @@ def init_app(app: Flask) -> None:
     from hiring.web.validity import bp as validity_bp
 
     app.register_blueprint(validity_bp)
+    from hiring.web.studies import bp as studies_bp
+    from hiring.web.study_journey import bp as study_journey_bp
+    from hiring.web.team import bp as team_bp
+
+    app.register_blueprint(studies_bp)
+    app.register_blueprint(study_journey_bp)
+    app.register_blueprint(team_bp)

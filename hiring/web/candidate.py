@@ -12,14 +12,12 @@ import functools
 import hmac
 import logging
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     g,
@@ -28,7 +26,6 @@ from flask import (
     session,
     url_for,
 )
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from hiring.assessment.questionnaire import QuestionnaireError
 from hiring.candidates import invites, journey
@@ -44,7 +41,8 @@ from hiring.errors import HiringError
 from hiring.roles.services import RoleError, get_role
 from hiring.web.database import db
 from hiring.web.errors import STORAGE_ERRORS, storage_failed
-from hiring.web.forms.candidate import ConsentForm, page_form_class, self_id_form_class
+from hiring.web.forms.candidate import ConsentForm, self_id_form_class
+from hiring.web.journey_pages import JourneySpec, add_question_pages
 
 bp = Blueprint("candidate", __name__)
 TOKEN_IN_PATH = re.compile(r"/a/[A-Za-z0-9_-]+")
@@ -190,102 +188,13 @@ def landing():
     return html, 503 if not_saved else 200
 
 
-def _shown_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="page-shown")
-
-
-def _seconds_on_page(signed: str | None, candidate_id: int, page_id: str) -> float | None:
-    """Return the seconds since the page was shown, from the signed stamp in the form."""
-    try:
-        payload, shown = _shown_serializer().loads(signed or "", return_timestamp=True)
-    except BadSignature:
-        return None
-    if payload != [candidate_id, page_id]:
-        return None
-    return max(time.time() - shown.timestamp(), 0.0)
-
-
-@bp.route("/assessment/page/<int:number>", methods=["GET", "POST"])
-@candidate_required
-def page(number: int):
-    """Show one questionnaire page; Next validates and saves, Back saves what is answered."""
-    candidate = g.candidate
-    if is_submitted(candidate) or candidate["status"] == "invited":
-        return _where_to_resume()
-    questionnaire = journey.candidate_questionnaire(db(), candidate)
-    if not 1 <= number <= len(questionnaire.pages):
-        abort(404)
-    saved = journey.saved_answers(db(), candidate["id"])
-    if number - 1 > journey.resume_page(questionnaire, saved):
-        return _where_to_resume()  # no skipping ahead past unanswered pages
-    this_page = questionnaire.pages[number - 1]
-    form = page_form_class(questionnaire, this_page)(
-        data={f"a_{k}": v for k, v in saved.items() if k in this_page.item_ids}
-    )
-    not_saved = False
-    if form.is_submitted():
-        try:
-            moved = _submit_page(form, number, len(questionnaire.pages), this_page.id)
-        except STORAGE_ERRORS as error:
-            if not storage_failed(error):
-                raise
-            moved, not_saved = None, True  # the form keeps what was sent, to send again
-        if moved is not None:
-            return moved
-    form.shown.data = _shown_serializer().dumps([candidate["id"], this_page.id])
-    html = render_template(
-        "candidate/page.html",
-        form=form,
-        page=this_page,
-        number=number,
-        not_saved=not_saved,
-        **_context(),
-    )
-    return html, 503 if not_saved else 200
-
-
-def _submit_page(form: Any, number: int, pages: int, page_id: str) -> Any:
-    """Save a sent page; return where to go next, or None to show the page with its errors."""
-    seconds = _seconds_on_page(form.shown.data, g.candidate["id"], page_id)
-    if form.back.data:
-        _save(number, form.answers(only_valid=True), seconds, advance=False)
-        return redirect(url_for("candidate.page", number=max(number - 1, 1)))
-    if form.validate():
-        _save(number, form.answers(), seconds, advance=True)
-        if number == pages:
-            return redirect(url_for("candidate.about_you"))
-        return redirect(url_for("candidate.page", number=number + 1))
-    _save(number, form.answers(only_valid=True), seconds, advance=False)
-    return None
-
-
-def _save(number: int, answers: dict[str, int], seconds: float | None, advance: bool) -> None:
-    try:
-        journey.save_page(
-            db(), g.candidate["id"], number - 1, answers, seconds=seconds, advance=advance
-        )
-    except AlreadySubmitted:
-        pass  # a late autosave or a second tab: the submitted answers stand
-
-
-@bp.route("/assessment/page/<int:number>/autosave", methods=["POST"])
-@candidate_required
-def autosave(number: int):
-    """Save the answers given so far on a page (sent by autosave.js when an answer changes)."""
-    candidate = g.candidate
-    if is_submitted(candidate) or candidate["status"] == "invited":
-        return "", 409
-    questionnaire = journey.candidate_questionnaire(db(), candidate)
-    if not 1 <= number <= len(questionnaire.pages):
-        abort(404)
-    form = page_form_class(questionnaire, questionnaire.pages[number - 1])()
-    try:
-        _save(number, form.answers(only_valid=True), None, advance=False)
-    except STORAGE_ERRORS as error:
-        if not storage_failed(error):
-            raise
-        return "", 503  # autosave.js says so; Next saves the page again
-    return "", 204
+add_question_pages(
+    bp,
+    JourneySpec(
+        journey.CANDIDATES, candidate_required, lambda: g.candidate, _where_to_resume, _context
+    ),
+    "/assessment",
+)
 
 
 @bp.route("/assessment/about-you", methods=["GET", "POST"])

@@ -186,6 +186,19 @@ def candidate_detail(
         return detail
     scores = json.loads(result["scores"])
     fit = json.loads(result["fit"]) if result["fit"] else None
+    fill_scores(detail, scores, fit)
+    detail.model_label = model_label(db, result["model_version_id"])
+    detail.model_report = model_report(db, result["model_version_id"])
+    return detail
+
+
+def fill_scores(detail: CandidateDetail, scores: dict, fit: dict | None) -> CandidateDetail:
+    """Put stored scores into ``detail``, with the stored fit or else the profile's alone.
+
+    Also used for an employee's study result (``hiring.team``), read against the role's
+    profile or against the profile of a next role.
+    """
+    role = detail.role
     if fit is None:  # not calibrated: the profile alone still gives gaps and strengths
         flat = {**scores.get("scales", {}), **scores.get("competencies", {})}
         flat = {k: _number(v) for k, v in flat.items()}
@@ -204,8 +217,6 @@ def candidate_detail(
         (r, detail.profile.target(r.feature_id).interview_probes) for r in below[:PROBE_GAPS]
     ]
     detail.flags = list(scores.get("flags") or [])
-    detail.model_label = model_label(db, result["model_version_id"])
-    detail.model_report = model_report(db, result["model_version_id"])
     return detail
 
 

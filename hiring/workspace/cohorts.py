@@ -113,9 +113,17 @@ def onboarding_plan(detail: CandidateDetail) -> dict[int, list[PlanStep]]:
 
 def cohort(db: Database, manager_id: int | None, candidate_ids: list[int]) -> list[CohortModule]:
     """Count how many of the chosen hires need each module; phase order, most-needed first."""
+    ids = dict.fromkeys(candidate_ids)
+    return count_modules([hire_detail(db, manager_id, candidate_id) for candidate_id in ids])
+
+
+def count_modules(details: list[CandidateDetail]) -> list[CohortModule]:
+    """Count how many of these people need each module; phase order, most-needed first.
+
+    Used for a cohort of hires and for a manager's team in an incumbent study.
+    """
     modules: dict[str, CohortModule] = {}
-    for candidate_id in dict.fromkeys(candidate_ids):
-        detail = hire_detail(db, manager_id, candidate_id)
+    for detail in details:
         for steps in onboarding_plan(detail).values():
             for step in steps:
                 entry = modules.setdefault(step.module["id"], CohortModule(step.module))

@@ -1,0 +1,1 @@
+"""The team you have: incumbent studies, coaching plans, re-assessment and readiness."""
