@@ -25,6 +25,7 @@ from hiring.web.access import roles_required
 from hiring.web.database import db
 from hiring.web.forms.invite import ReissueForm
 from hiring.web.forms.workspace import IdsForm, ListFilterForm, NoteForm, StatusForm
+from hiring.web.fragments import fragment
 from hiring.web.invite import STAFF as INVITERS
 from hiring.web.roles import role_or_404
 from hiring.workspace import decisions, exports, ranking
@@ -32,6 +33,12 @@ from hiring.workspace.candidate_view import NotFound, candidate_detail, compare
 
 bp = Blueprint("recruiter", __name__)
 STAFF = ("admin", "recruiter")
+_ROW_ID = 987654321  # stands in for a row's id in a URL built once per page
+
+
+def _row_url(endpoint: str, **values: object) -> str:
+    """``endpoint``'s URL with ``{}`` where a row's id goes: built once, not once per row."""
+    return url_for(endpoint, candidate_id=_ROW_ID, **values).replace(str(_ROW_ID), "{}")
 
 
 def _filters(form: ListFilterForm) -> tuple[ranking.ListFilters, str | None]:
@@ -71,14 +78,21 @@ def ranked(role_id: int):
         problem = error.message
         page = ranking.ranked_page(db(), role_id, filters)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
+    asked = tuple((name, tuple(request.args.getlist(name))) for name in form._fields)
     return render_template(
         "recruiter/list.html",
         role=role,
         form=form,
+        filters_form=fragment(
+            "list-filters",
+            (role_id, asked),
+            lambda: render_template("recruiter/_list_filters.html", form=form, role=role),
+        ),
         page=page,
         problem=problem,
         args=args,
         names=feature_names(role),
+        candidate_url=_row_url("recruiter.candidate"),
         compare_form=IdsForm(),
         weak_models=weak_versions_in_use(db(), role_id),
     )
