@@ -23,12 +23,14 @@ from flask import (
     current_app,
     flash,
     g,
+    get_template_attribute,
     redirect,
     render_template,
     session,
     url_for,
 )
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markupsafe import Markup
 
 from hiring.assessment.questionnaire import QuestionnaireError
 from hiring.candidates import invites, journey
@@ -45,6 +47,7 @@ from hiring.roles.services import RoleError, get_role
 from hiring.web.database import db
 from hiring.web.errors import STORAGE_ERRORS, storage_failed
 from hiring.web.forms.candidate import ConsentForm, page_form_class, self_id_form_class
+from hiring.web.fragments import fragment
 
 bp = Blueprint("candidate", __name__)
 TOKEN_IN_PATH = re.compile(r"/a/[A-Za-z0-9_-]+")
@@ -236,12 +239,21 @@ def page(number: int):
     html = render_template(
         "candidate/page.html",
         form=form,
+        questions=_questions(form, questionnaire, this_page.id),
         page=this_page,
         number=number,
         not_saved=not_saved,
         **_context(),
     )
     return html, 503 if not_saved else 200
+
+
+def _questions(form: Any, questionnaire: Any, page_id: str) -> Markup:
+    """A page's questions as HTML, kept per process for each page and set of answers."""
+    state = tuple((f.name, f.data, tuple(f.errors)) for f in form.answer_fields())
+    key = (questionnaire.id, questionnaire.version, questionnaire.content_hash, page_id, state)
+    macro = get_template_attribute("candidate/_questions.html", "questions")
+    return fragment("questions", key, lambda: macro(form, questionnaire))
 
 
 def _submit_page(form: Any, number: int, pages: int, page_id: str) -> Any:
