@@ -400,3 +400,35 @@ def test_the_journey_accepts_both_ends_of_the_item_scale(db, made, q, kind):
         journey.save_page(db, made.candidate_id, index, {item: value}, advance=False)
         assert journey.saved_answers(db, made.candidate_id) == {item: value}
     assert top == (5 if kind == "likert" else top)
+
+
+def checked_items(html: str) -> dict[str, int]:
+    """Which option of each question the page shows as chosen (1-based)."""
+    return {
+        item: int(option) + 1
+        for item, option in re.findall(r'<input checked id="a_([^"]+)-(\d+)"', html)
+    }
+
+
+def test_questions_kept_between_candidates_show_each_their_own_answers_and_errors(
+    app, db, role, made, q
+):
+    """A page's questions are rendered once per process for each set of answers and errors."""
+    first, second = made, invite(db, role, email="second@example.test")
+    one, two = Walker(app.test_client(), first.token), Walker(app.test_client(), second.token)
+    for walker in (one, two):
+        walker.open()
+        walker.consent()
+    page = q.pages[0]
+    fresh = two.get("/assessment/page/1").get_data(as_text=True)
+    assert checked_items(fresh) == {} and 'class="errors"' not in fresh
+    given = {page.item_ids[0]: 4}
+    refused = one.post_page(1, given).get_data(as_text=True)
+    assert checked_items(refused) == given
+    assert len(re.findall(r'class="errors"', refused)) == len(page.item_ids) - 1
+    again = two.get("/assessment/page/1").get_data(as_text=True)
+    assert checked_items(again) == {} and 'class="errors"' not in again
+    answers = {item: 1 + number % 5 for number, item in enumerate(page.item_ids)}
+    assert one.post_page(1, answers).status_code == 302
+    assert checked_items(one.get("/assessment/page/1").get_data(as_text=True)) == answers
+    assert checked_items(two.get("/assessment/page/1").get_data(as_text=True)) == {}

@@ -115,3 +115,19 @@ def test_concurrent_read_then_write_transactions_all_commit(tmp_path):
         seed.execute("select attempts from attempt_counters where key='counter'").fetchone()[0]
         == 200
     )
+
+
+def test_one_connection_per_file_however_its_path_is_written(tmp_path, monkeypatch):
+    from hiring.store.db import close_all, get_db
+
+    monkeypatch.chdir(tmp_path)
+    absolute = get_db(tmp_path / "one.sqlite3")
+    try:
+        assert get_db(str(tmp_path / "one.sqlite3")) is absolute
+        assert get_db("one.sqlite3") is absolute
+        (tmp_path / "elsewhere").mkdir()
+        monkeypatch.chdir(tmp_path / "elsewhere")
+        assert get_db("one.sqlite3") is not absolute  # a relative path is resolved each time
+        assert get_db(tmp_path / "one.sqlite3") is absolute
+    finally:
+        close_all()

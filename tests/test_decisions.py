@@ -1,6 +1,7 @@
 """Status changes record who, when and why; rejections and overrides need a reason; notes."""
 
 import json
+import re
 
 import pytest
 
@@ -174,4 +175,42 @@ def test_the_history_names_the_candidate_for_their_own_submission(db, candidate)
     )  # fmt: skip
     assert decisions.status_history(db, candidate["id"])[0]["by_name"] == (
         "the candidate (on submitting)"
+    )
+
+
+def forms_of(page: str) -> str:
+    """The decision and notes sections of a candidate's page."""
+    return page[page.index('id="decision"') : page.index("</main>")]
+
+
+def selected_status(page: str) -> str:
+    return re.search(r'<option selected value="([^"]+)"', page).group(1)
+
+
+def test_the_decision_form_kept_between_views_still_shows_each_candidates_state(
+    auth, client, db, candidate
+):
+    """The fresh form's fields are rendered once per worker; a sent form is shown as sent."""
+    other = bare_candidate(db, candidate["role_id"], 2, status="shortlisted", fit=0.5)
+    auth.login("recruiter")
+    first = client.get(f"/candidates/{candidate['id']}").get_data(as_text=True)
+    assert selected_status(first) == "shortlisted"  # the next step from "completed"
+    assert selected_status(client.get(f"/candidates/{other['id']}").get_data(as_text=True)) == (
+        "interviewed"
+    )
+    sent = post(
+        client,
+        f"/candidates/{candidate['id']}/status",
+        {"status": "rejected", "reason": "", "override": "y"},
+    ).get_data(as_text=True)
+    assert "Give a reason" in sent and selected_status(sent) == "rejected"
+    assert '<input checked id="override"' in sent
+    again = client.get(f"/candidates/{candidate['id']}").get_data(as_text=True)
+    assert '<input id="override"' in again and "Give a reason" not in again
+    assert selected_status(again) == "shortlisted"
+    assert forms_of(again) == forms_of(first).replace(csrf_token(first), csrf_token(again))
+    note = post(client, f"/candidates/{candidate['id']}/notes", {"body": ""}).get_data(as_text=True)
+    assert 'class="field has-error"' in note
+    assert 'class="field has-error"' not in client.get(f"/candidates/{candidate['id']}").get_data(
+        as_text=True
     )

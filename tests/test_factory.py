@@ -45,3 +45,17 @@ def test_anonymous_home_redirects_to_login(client):
     response = client.get("/")
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
+
+
+def test_compiled_templates_are_kept_unless_templates_reload(tmp_path):
+    """Outside debug mode a new server process reads compiled templates instead of compiling."""
+    from jinja2 import FileSystemBytecodeCache
+
+    kept = create_app({"INSTANCE_PATH": str(tmp_path / "a"), "SECRET_KEY": "x"})
+    assert isinstance(kept.jinja_env.bytecode_cache, FileSystemBytecodeCache)
+    assert kept.test_client().get("/auth/login").status_code == 200
+    reloading = create_app(
+        {"INSTANCE_PATH": str(tmp_path / "b"), "SECRET_KEY": "x", "TEMPLATES_AUTO_RELOAD": True}
+    )
+    assert reloading.jinja_env.bytecode_cache is None
+    close_all()

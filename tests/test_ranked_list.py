@@ -394,3 +394,34 @@ def test_a_search_is_read_from_its_matches_only_when_it_matches_few_rows(db, lis
     monkeypatch.setattr(ranking, "FEW_ROWS", 180)
     plan = ranking.search_plan(db, role["id"], everyone)
     assert plan.count_on_page and plan.from_matches
+
+
+def filter_form(html: str) -> str:
+    start = html.index('<form method="get" class="filters')
+    return html[start : html.index("</form>", start)]
+
+
+def test_the_filter_form_kept_between_requests_shows_each_query_as_asked(auth, client, listed):
+    """The filter form is rendered once per query and worker; every query still sees its own."""
+    role, rows = listed
+    auth.login("recruiter")
+    base = f"/roles/{role['id']}/candidates"
+    plain = filter_form(client.get(base).get_data(as_text=True))
+    assert 'value="smith"' not in plain and '<option selected value="">Any status' in plain
+    asked = client.get(f"{base}?q=smith&status=completed&sort=name").get_data(as_text=True)
+    form = filter_form(asked)
+    assert 'value="smith"' in form and '<option selected value="completed">' in form
+    assert '<option selected value="name">' in form
+    bad = filter_form(client.get(f"{base}?date_from=2024-13-45").get_data(as_text=True))
+    assert "has-error" in bad and 'value="2024-13-45"' in bad
+    assert filter_form(client.get(base).get_data(as_text=True)) == plain
+    again = client.get(f"{base}?q=smith&status=completed&sort=name&page=").get_data(as_text=True)
+    assert filter_form(again) == form
+    expected = [
+        r["id"]
+        for r in sorted(rows, key=lambda r: (r["name"].lower(), r["id"]))
+        if r["status"] == "completed" and "smith" in r["name"].lower()
+    ]
+    links = re.findall(r'<a href="/candidates/(\d+)">', asked)
+    assert [int(i) for i in links] == expected[: ranking.PAGE_SIZE]
+    assert client.get(f"/candidates/{links[0]}").status_code == 200

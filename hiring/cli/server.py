@@ -150,6 +150,17 @@ def _gunicorn(overrides: Mapping[str, Any], host: str, port: int, workers: int, 
     Application().run()
 
 
+def _stop_on_sigterm() -> None:
+    """Stop on SIGTERM (``kill``, systemd) as on Ctrl+C: waitress returns, and the queue
+    worker is stopped with it instead of being left running without its server."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+
+
 def serve(
     overrides: Mapping[str, Any],
     config: Mapping[str, Any],
@@ -176,6 +187,7 @@ def serve(
             import waitress
 
             echo(f"Serving with 1 process of {threads} threads (waitress).")
+            _stop_on_sigterm()
             try:
                 waitress.serve(
                     create_app(dict(overrides)), host=host, port=port, threads=threads,

@@ -34,9 +34,14 @@ def get_db(path: str | Path) -> Database:
     """Return this thread's connection to ``path``, opening it on first use."""
     cache: dict[str, Database] = getattr(_local, "connections", None) or {}
     _local.connections = cache
+    raw = str(path)
+    if raw in cache:  # every request asks several times: resolve an absolute path only once
+        return cache[raw]
     key = str(Path(path).resolve())
     if key not in cache:
         cache[key] = connect(key)
+    if Path(raw).is_absolute():
+        cache[raw] = cache[key]
     return cache[key]
 
 

@@ -1,7 +1,10 @@
 """The web face: blueprints, CSRF, security headers and error pages."""
 
+import logging
+
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import FileSystemBytecodeCache
 
 from hiring.store.plurals import noun, plural
 from hiring.web import access, errors, filters, headers
@@ -16,6 +19,7 @@ def init_app(app: Flask) -> None:
     from hiring.web.two_factor import bp as two_factor_bp
 
     app.jinja_env.filters.update(plural=plural, noun=noun)
+    _keep_compiled_templates(app)
     csrf.init_app(app)
     access.init_app(app)
     headers.init_app(app)
@@ -61,3 +65,19 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(studies_bp)
     app.register_blueprint(study_journey_bp)
     app.register_blueprint(team_bp)
+
+
+def _keep_compiled_templates(app: Flask) -> None:
+    """Keep compiled templates on disk, so that a new server process does not compile them.
+
+    Flask reloads changed templates only in debug mode; then there is nothing to keep. The
+    cache is Jinja's own: a folder only this user may use in the temporary directory, each
+    entry checked against its template's source. Without a usable folder, templates are
+    compiled as before.
+    """
+    if app.jinja_env.auto_reload:
+        return
+    try:
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache()
+    except (OSError, RuntimeError) as error:
+        logging.getLogger("hiring").warning("Compiled templates are not kept: %s", error)

@@ -10,14 +10,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    get_template_attribute,
+    redirect,
+    render_template,
+    url_for,
+)
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markupsafe import Markup
 
 from hiring.candidates import journey
 from hiring.candidates.records import AlreadySubmitted, is_submitted
 from hiring.web.database import db
 from hiring.web.errors import STORAGE_ERRORS, storage_failed
 from hiring.web.forms.candidate import page_form_class
+from hiring.web.fragments import fragment
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,14 @@ def _seconds_on_page(signed: str | None, person_id: int, page_id: str) -> float 
     if payload != [person_id, page_id]:
         return None
     return max(time.time() - shown.timestamp(), 0.0)
+
+
+def _questions(form: Any, questionnaire: Any, page_id: str) -> Markup:
+    """A page's questions as HTML, kept per process for each page and set of answers."""
+    state = tuple((f.name, f.data, tuple(f.errors)) for f in form.answer_fields())
+    key = (questionnaire.id, questionnaire.version, questionnaire.content_hash, page_id, state)
+    macro = get_template_attribute("candidate/_questions.html", "questions")
+    return fragment("questions", key, lambda: macro(form, questionnaire))
 
 
 def add_question_pages(bp: Blueprint, spec: JourneySpec, prefix: str) -> None:
@@ -102,8 +120,9 @@ def add_question_pages(bp: Blueprint, spec: JourneySpec, prefix: str) -> None:
                 return moved
         form.shown.data = _shown_serializer().dumps([person["id"], this_page.id])
         html = render_template(
-            "candidate/page.html", form=form, page=this_page, number=number,
-            not_saved=not_saved, **spec.context(),
+            "candidate/page.html", form=form,
+            questions=_questions(form, questionnaire, this_page.id), page=this_page,
+            number=number, not_saved=not_saved, **spec.context(),
         )  # fmt: skip
         return html, 503 if not_saved else 200
 

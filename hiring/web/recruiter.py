@@ -1,5 +1,6 @@
 """Recruiters' pages: a role's ranked candidates, one candidate, decisions, notes, compare, CSV."""
 
+import functools
 from datetime import date
 
 from flask import (
@@ -9,12 +10,14 @@ from flask import (
     current_app,
     flash,
     g,
+    get_template_attribute,
     redirect,
     render_template,
     request,
     stream_with_context,
     url_for,
 )
+from markupsafe import Markup
 
 from hiring.accounts import audit
 from hiring.errors import HiringError
@@ -25,6 +28,7 @@ from hiring.web.access import roles_required
 from hiring.web.database import db
 from hiring.web.forms.invite import ReissueForm
 from hiring.web.forms.workspace import IdsForm, ListFilterForm, NoteForm, StatusForm
+from hiring.web.fragments import fragment
 from hiring.web.invite import STAFF as INVITERS
 from hiring.web.roles import role_or_404
 from hiring.workspace import decisions, exports, ranking
@@ -32,6 +36,12 @@ from hiring.workspace.candidate_view import NotFound, candidate_detail, compare
 
 bp = Blueprint("recruiter", __name__)
 STAFF = ("admin", "recruiter")
+_ROW_ID = 987654321  # stands in for a row's id in a URL built once per page
+
+
+def _row_url(endpoint: str, **values: object) -> str:
+    """``endpoint``'s URL with ``{}`` where a row's id goes: built once, not once per row."""
+    return url_for(endpoint, candidate_id=_ROW_ID, **values).replace(str(_ROW_ID), "{}")
 
 
 def _filters(form: ListFilterForm) -> tuple[ranking.ListFilters, str | None]:
@@ -71,14 +81,21 @@ def ranked(role_id: int):
         problem = error.message
         page = ranking.ranked_page(db(), role_id, filters)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
+    asked = tuple((name, tuple(request.args.getlist(name))) for name in form._fields)
     return render_template(
         "recruiter/list.html",
         role=role,
         form=form,
+        filters_form=fragment(
+            "list-filters",
+            (role_id, asked),
+            lambda: render_template("recruiter/_list_filters.html", form=form, role=role),
+        ),
         page=page,
         problem=problem,
         args=args,
         names=feature_names(role),
+        candidate_url=_row_url("recruiter.candidate"),
         compare_form=IdsForm(),
         weak_models=weak_versions_in_use(db(), role_id),
     )
@@ -123,18 +140,33 @@ def compare_view(role_id: int):
     return render_template("recruiter/compare.html", role=role, details=details)
 
 
+def _fields(macro: str, form, fresh: bool) -> Markup:
+    """A form's fields from ``recruiter/_candidate_fields.html``; a fresh form's are kept."""
+    render = functools.partial(
+        get_template_attribute("recruiter/_candidate_fields.html", macro), form
+    )
+    key = tuple(field.data for field in form if field.name != "csrf_token")
+    return fragment(macro, key, render) if fresh else Markup(render())  # noqa: S704 - Jinja's
+
+
 def _candidate_page(candidate_id: int, status_form=None, note_form=None):
     try:
         detail = candidate_detail(db(), candidate_id)
     except NotFound:
         abort(404)
     audit.record(db(), g.user.username, "candidate.view", "candidate", candidate_id)
+    fresh_status = status_form is None
+    status_form = status_form or StatusForm(
+        status=decisions.next_status(detail.candidate["status"])
+    )
+    fresh_note, note_form = note_form is None, note_form or NoteForm()
     return render_template(
         "recruiter/candidate.html",
         d=detail,
-        status_form=status_form
-        or StatusForm(status=decisions.next_status(detail.candidate["status"])),
-        note_form=note_form or NoteForm(),
+        status_form=status_form,
+        note_form=note_form,
+        decision_fields=_fields("decision_fields", status_form, fresh_status),
+        note_field=_fields("note_field", note_form, fresh_note),
         history=decisions.status_history(db(), candidate_id),
         notes=decisions.notes(db(), candidate_id),
         can_decide=detail.candidate["status"] in decisions.DECISION_STATUSES,

@@ -8,6 +8,7 @@ the profile alone so that the page still shows where the candidate stands.
 import json
 import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from sqlite_utils import Database
 
@@ -47,7 +48,7 @@ class FeatureRow:
         """The decimals this score and its target are shown, and judged, with."""
         return score_decimals(self.lo, self.hi)
 
-    @property
+    @cached_property  # the page asks several times per row
     def judgment(self) -> RangeJudgment | None:
         """Where the shown score stands against the shown target (None when not scored)."""
         if self.score is None:
