@@ -27,6 +27,12 @@ from hiring.store.db import close_all, get_db
 REDIS_URL = os.environ.get("HIRING_TEST_REDIS_URL", "")
 
 
+def redis_database(url: str, number: int) -> str:
+    """The same server, database ``number``: tests running at once must not share a queue,
+    or one test's worker takes the other's tasks and runs them against the wrong instance."""
+    return url.rsplit("/", 1)[0] + f"/{number}" if url.count("/") >= 3 else f"{url}/{number}"
+
+
 @pytest.fixture
 def redis_app(tmp_path):
     """An app whose queue is kept in the Redis server that CI starts."""
@@ -41,7 +47,7 @@ def redis_app(tmp_path):
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "DATABASE": str(tmp_path / "instance" / "test.sqlite3"),
             "SECRET_KEY": "test-secret-key",
-            "QUEUE_URL": REDIS_URL,
+            "QUEUE_URL": redis_database(REDIS_URL, 1),
         }
     )
     queue.huey.flush()
@@ -59,7 +65,11 @@ def test_a_redis_queue_carries_a_calibration_to_a_worker(redis_app):
     job = tasks.start_calibration(db, role["id"], method="logistic", actor="ada")
     assert len(queue.huey) == 1
     assert not (Path(redis_app.config["INSTANCE_PATH"]) / queue.QUEUE_FILE).exists()
-    worker = Worker(redis_app.config["INSTANCE_PATH"], redis_app.config["DATABASE"], REDIS_URL)
+    worker = Worker(
+        redis_app.config["INSTANCE_PATH"],
+        redis_app.config["DATABASE"],
+        redis_database(REDIS_URL, 1),
+    )
     try:
         ended = wait_for_job(db, role["id"], job.id)
     finally:
