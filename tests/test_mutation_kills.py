@@ -197,7 +197,7 @@ def test_the_scoring_rate_table_says_its_median_first():
         "The median score of the whole sample (12 people with a score, unknown group included) "
         "is 4; a person counts as scoring above it only if their score is strictly higher."
     )
-    assert table.notes[1] == "1 people without a score are left out of this table."
+    assert table.notes[1] == "1 person without a score is left out of this table."
     empty = scoring_rate_table(["A", "B"], [None, None])
     assert empty.kind == SCORING_RATE and empty.rows == ()
     with pytest.raises(FairnessError) as caught:
@@ -253,11 +253,11 @@ def _row(g: float | None, d: float | None = 0.1) -> EffectSize:
 
 
 def test_effect_size_notes_name_the_comparison_and_the_differences_to_review():
-    assert _notes([], 0, 0, EVERYONE_ELSE) == (
+    assert _notes([], 0, 0, EVERYONE_ELSE, {}) == (
         "There is no one in this data yet, so there is nothing to compare.",
     )
-    notes = _notes([_row(0.5), _row(0.4999), _row(0.9, d=None)], 1, 1, EVERYONE_ELSE)
-    assert notes[0] == "1 of 1 people have an unknown group and are left out of every comparison."
+    notes = _notes([_row(0.5), _row(0.4999), _row(0.9, d=None)], 1, 1, EVERYONE_ELSE, {})
+    assert notes[0] == "1 of 1 person has an unknown group and is left out of every comparison."
     assert notes[1] == (
         "Each group is compared with everyone else whose group is known; a positive d means the "
         "group scores higher. Hedges' g applies the small-sample correction to d."
@@ -266,7 +266,12 @@ def test_effect_size_notes_name_the_comparison_and_the_differences_to_review():
         "'A' on warmth: d = 0.10, g = 0.50 (medium); review this scale before the model version "
         "goes live.",
     )
-    assert "is compared with 'B';" in _notes([], 3, 0, "B")[1]
+    assert "is compared with 'B';" in _notes([], 3, 0, "B", {})[1]
+    assert _notes([], 3, 2, "B", {})[0] == (
+        "2 of 3 people have an unknown group and are left out of every comparison."
+    )
+    named = _notes([_row(0.5)], 3, 0, "B", {"warmth": "Warmth with customers"})
+    assert named[2].startswith("'A' on Warmth with customers: d = 0.10, g = 0.50 (medium)")
 
 
 def test_effect_sizes_against_a_reference_group_by_hand():
@@ -277,7 +282,7 @@ def test_effect_sizes_against_a_reference_group_by_hand():
     assert (x.mean_group, x.mean_comparison, x.pooled_sd) == (4.0, 2.0, 1.0)  # y is left out
     assert x.cohens_d == 2.0 and x.n_comparison == 3
     assert (table.total, table.unknown_count, table.feature_ids) == (10, 1, ("warmth",))
-    assert table.notes[0].startswith("1 of 10 people have an unknown group")
+    assert table.notes[0].startswith("1 of 10 people has an unknown group")
     with pytest.raises(FairnessError, match="'ref' needs at least 4 people"):
         cohens_d_table(groups, values, ["warmth"], reference="ref", min_group_size=4)
     with pytest.raises(FairnessError) as caught:
@@ -357,10 +362,13 @@ def test_predictions_without_skill_say_so_in_the_report():
     y = _alternating(120)
     result = calibrate(rng.standard_normal((120, len(FEATURE_IDS))), y, FEATURE_IDS, repeats=1)
     assert result.report.brier_skill <= 0 and not result.report.evidence_sufficient
-    assert result.report.warnings[-1] == (
+    assert result.report.warnings[-2] == (
         "Insufficient evidence: out-of-fold predictions do not beat the base rate, "
         "so no probability is shown."
     )
+    # No skill means the Brier skill's interval reaches zero, so the evidence is weak as well.
+    assert result.report.warnings[-1].startswith("Weak evidence: ")
+    assert "the 95% interval of its Brier skill (" in result.report.warnings[-1]
 
 
 def _alternating(n: int, positives: int | None = None) -> np.ndarray:
