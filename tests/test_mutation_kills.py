@@ -404,3 +404,53 @@ def test_sample_checks_at_their_exact_limits_and_their_words():
         "Only 9 incumbents in the smaller group (31 high performers, 9 others); "
         "at least 10 are needed in each."
     )
+
+
+@pytest.fixture(scope="module")
+def small_calibration():
+    """A quick calibration on 42 synthetic incumbents, the first two missing one score each."""
+    from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+    from hiring.modeling.model import calibrate
+
+    sample = simulate_incumbents(42, validity=0.6, random_state=4)
+    x = np.array(sample.features, dtype=float)
+    x[0, 0] = x[1, 3] = np.nan
+    y = np.asarray(sample.y)
+    return calibrate(x, y, FEATURE_IDS, repeats=1), x, y
+
+
+def test_incumbents_left_out_for_a_missing_score_are_counted_in_words(small_calibration):
+    from hiring.demo.synthetic import FEATURE_IDS
+    from hiring.modeling.model import calibrate
+
+    result, x, y = small_calibration
+    assert result.report.left_out == 2 and result.report.n == 40
+    assert result.report.warnings[0] == (
+        "2 of 42 incumbents were left out of the model because a score it needs is missing; "
+        "nothing is filled in for a missing score."
+    )
+    x = x.copy()
+    x[1, 3] = 0.0
+    one = calibrate(x, y, FEATURE_IDS, repeats=1)
+    assert one.report.warnings[0] == (
+        "1 of 42 incumbents was left out of the model because a score it needs is missing; "
+        "nothing is filled in for a missing score."
+    )
+
+
+def test_a_composites_importance_is_shared_equally_by_its_members(small_calibration):
+    from dataclasses import replace
+
+    report = replace(
+        small_calibration[0].report,
+        importance=[
+            {"feature": "service", "mean": 0.06, "sd": 0.03},
+            {"feature": "warmth", "mean": 0.05, "sd": 0.01},
+        ],
+        composites={"service": ["empathy", "listening", "patience"]},
+    )
+    shares = report.input_importance()
+    assert set(shares) == {"empathy", "listening", "patience", "warmth"}
+    for member in ("empathy", "listening", "patience"):
+        assert shares[member] == pytest.approx((0.02, 0.01))
+    assert shares["warmth"] == (0.05, 0.01)
