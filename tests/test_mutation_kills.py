@@ -454,3 +454,25 @@ def test_a_composites_importance_is_shared_equally_by_its_members(small_calibrat
     for member in ("empathy", "listening", "patience"):
         assert shares[member] == pytest.approx((0.02, 0.01))
     assert shares["warmth"] == (0.05, 0.01)
+
+
+def test_weak_evidence_words_show_each_bound_or_say_it_is_unknown():
+    from hiring.modeling.model import weak_evidence
+
+    assert weak_evidence({"auc_ci": (0.4567, 0.7), "brier_skill_ci": (-0.0123, 0.25)}) == [
+        "the 95% interval of its out-of-fold AUC (0.46 to 0.70) includes 0.5, so it may rank "
+        "people no better than chance",
+        "the 95% interval of its Brier skill (-0.012 to +0.250) reaches zero, so it may not "
+        "beat giving everyone the base rate",
+    ]
+    unknown = weak_evidence({"auc_ci": (None, math.nan), "brier_skill_ci": (None, math.inf)})
+    assert unknown == [
+        "the 95% interval of its out-of-fold AUC (unknown to unknown) includes 0.5, so it may "
+        "rank people no better than chance",
+        "the 95% interval of its Brier skill (unknown to unknown) reaches zero, so it may not "
+        "beat giving everyone the base rate",
+    ]
+    assert weak_evidence({"brier_skill_ci": (0.01, 0.2)})[0].startswith(
+        "the 95% interval of its out-of-fold AUC (unknown to unknown)"
+    )
+    assert weak_evidence({"auc_ci": (0.5000001, 0.7), "brier_skill_ci": (1e-9, 0.2)}) == []
