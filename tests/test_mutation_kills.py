@@ -87,6 +87,68 @@ def test_answers_to_row_lists_every_problem_and_keeps_going_after_each():
     assert np.isnan(row[0]) and row[1] == 1 and row[2] == 2
 
 
+def test_every_out_of_range_answer_is_named_not_only_the_first():
+    likert = [i for i in WETCO.item_ids if i not in WETCO.sjt_by_id][:2]
+    with pytest.raises(ResponseError) as caught:
+        answers_to_row(WETCO, {likert[0]: 6, likert[1]: 0})
+    assert caught.value.problems == [
+        f"{likert[0]}: 6 is outside 1..5",
+        f"{likert[1]}: 0 is outside 1..5",
+    ]
+
+
+TINY_TEXT = (ROOT / "tests" / "fixtures" / "tiny.yaml").read_text(encoding="utf-8")
+# Pages that put the scenarios first (one run of columns with trait items after it), or
+# between single trait items (every other column): the scores must not depend on the layout.
+SCENARIOS_FIRST = """pages:
+  - {id: p3, title: Page three, instructions: Choose one option., items: [s1]}
+  - {id: p4, title: Page four, instructions: Choose one option., items: [s2]}
+  - {id: p5, title: Page five, instructions: Choose one option., items: [s3]}
+  - {id: p1, title: Page one, instructions: Answer each statement., items: [a1, b1, a2, chk, b2]}
+  - {id: p2, title: Page two, instructions: Answer each statement., items: [a3, im1, b3, im2]}
+"""
+SCENARIOS_APART = """pages:
+  - {id: p3, title: Page three, instructions: Choose one option., items: [s1]}
+  - {id: p1, title: Page one, instructions: Answer each statement., items: [a1]}
+  - {id: p4, title: Page four, instructions: Choose one option., items: [s2]}
+  - {id: p2, title: Page two, instructions: Answer each statement., items: [b1]}
+  - {id: p5, title: Page five, instructions: Choose one option., items: [s3]}
+  - {id: p6, title: Page six, instructions: Answer each statement.,
+     items: [a2, chk, b2, a3, im1, b3, im2]}
+"""
+
+
+@pytest.mark.parametrize("pages", [SCENARIOS_FIRST, SCENARIOS_APART], ids=["first", "apart"])
+def test_scores_do_not_depend_on_where_the_scenarios_sit(tmp_path, pages):
+    start, end = TINY_TEXT.index("pages:"), TINY_TEXT.index("norms_label:")
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY_TEXT[:start] + pages + TINY_TEXT[end:], encoding="utf-8")
+    q = load_questionnaire(path)
+    answers = {"a1": 5, "a2": 1, "a3": 4, "b1": 2, "b2": 3, "b3": 1, "chk": 4, "im1": 1,
+               "im2": 5, "s1": 4, "s2": 1, "s3": 3}  # fmt: skip
+    scores = score_answers(q, answers)
+    # By hand: alpha (5 + (6 - 1) + 4) / 3; beta (2 + 3 + (6 - 1)) / 3; the scenarios score
+    # (effectiveness - 1) / 3 * 100: s1 picks 4 -> 100, s2 picks 2 -> 33.3, s3 picks 2 -> 33.3.
+    assert scores.scales == pytest.approx({"alpha": 14 / 3, "beta": 10 / 3})
+    assert scores.competencies == pytest.approx({"calm": 200 / 3, "clear": 100 / 3})
+    assert scores.sjt_total == pytest.approx(500 / 9)
+    rows = np.array([answers_to_row(q, answers)])
+    assert score_matrix(q, rows).sjt_total == pytest.approx([500 / 9])
+
+
+def test_item_level_views_refuse_bad_answers_by_column():
+    from hiring.assessment.scoring import keyed_trait_items, sjt_item_scores
+
+    row = answers_to_row(WETCO, _answers())
+    row[0] = 6
+    for view in (keyed_trait_items, sjt_item_scores):
+        with pytest.raises(ResponseError) as caught:
+            view(WETCO, np.array([row]))
+        assert caught.value.problems == [
+            f"column {WETCO.item_ids[0]}: answers must be whole numbers 1..5"
+        ]
+
+
 def test_the_incomplete_flag_names_each_score_left_out_with_its_counts():
     scale = WETCO.scales[0]
     items = [i.id for i in WETCO.scale_items(scale.id)]
