@@ -161,6 +161,18 @@ def test_the_incomplete_flag_names_each_score_left_out_with_its_counts():
     )
 
 
+def test_the_incomplete_flag_lists_two_scores_left_out_one_after_the_other():
+    first, second = WETCO.scales[:2]
+    gone = [i.id for s in (first, second) for i in WETCO.scale_items(s.id)]
+    answers = {i: v for i, v in _answers().items() if i not in gone}
+    [flag] = [f for f in score_answers(WETCO, answers).flags if f.code == "incomplete"]
+    assert flag.detail == (
+        f"Not scored, too few answers: {first.name} (0 of {len(WETCO.scale_items(first.id))} "
+        f"answered, {first.min_answered} needed); {second.name} (0 of "
+        f"{len(WETCO.scale_items(second.id))} answered, {second.min_answered} needed)."
+    )
+
+
 def test_answered_counts_are_right_for_every_score_when_rows_have_blanks():
     rng = np.random.default_rng(2)
     rows = np.array([answers_to_row(WETCO, _answers(1 + k % 4)) for k in range(6)])
