@@ -173,6 +173,26 @@ def test_the_incomplete_flag_lists_two_scores_left_out_one_after_the_other():
     )
 
 
+def test_a_bad_answer_in_an_early_block_of_a_large_import_is_still_refused():
+    from hiring.assessment.scoring import CHUNK_ROWS
+
+    rows = np.tile(answers_to_row(WETCO, _answers()), (CHUNK_ROWS + 5, 1))
+    rows[3, 0] = 7  # in the first block of rows; the second block is clean
+    with pytest.raises(ResponseError) as caught:
+        score_matrix(WETCO, rows)
+    assert caught.value.problems == [
+        f"column {WETCO.item_ids[0]}: answers must be whole numbers 1..5"
+    ]
+
+
+def test_answered_counts_of_complete_rows_are_whole_item_counts():
+    table = score_matrix(WETCO, np.array([answers_to_row(WETCO, _answers())] * 3))
+    assert table.scale_answered.dtype.kind == "i"
+    assert table.competency_answered.dtype.kind == "i"
+    expected = [len(WETCO.scale_items(s.id)) for s in WETCO.scales]
+    assert table.scale_answered.tolist() == [expected] * 3
+
+
 def test_answered_counts_are_right_for_every_score_when_rows_have_blanks():
     rng = np.random.default_rng(2)
     rows = np.array([answers_to_row(WETCO, _answers(1 + k % 4)) for k in range(6)])
