@@ -43,7 +43,10 @@ class Worker:
             text=True,
         )
         line = self.process.stdout.readline()  # the first line says it is working
-        assert "Working through the task queue" in line, line + self.output()
+        if "Working through the task queue" not in line:
+            self.process.kill()  # never leave a worker running behind a failed start
+            self.process.wait(30)
+            raise AssertionError(line + self.output())
 
     @property
     def pid(self) -> int:

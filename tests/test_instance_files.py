@@ -5,6 +5,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,17 @@ def test_the_warning_counts_every_loose_path(tmp_path):
     os.chmod(folder / "models", 0o750)
     warning = permission_warning(folder)
     assert warning.startswith("Warning: models (mode 0750) and 2 more in the instance folder")
+
+
+def test_a_models_folder_made_by_the_first_calibration_is_owner_only(app, db):
+    from calibration_data import calibrated_role
+
+    instance = Path(app.config["INSTANCE_PATH"])
+    assert not (instance / "models").exists()
+    old = os.umask(0o022)
+    try:
+        calibrated_role(app, db)
+    finally:
+        os.umask(old)
+    assert oct(stat.S_IMODE((instance / "models").stat().st_mode)) == "0o700"
+    assert loose_paths(instance) == []

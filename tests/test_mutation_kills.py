@@ -87,6 +87,68 @@ def test_answers_to_row_lists_every_problem_and_keeps_going_after_each():
     assert np.isnan(row[0]) and row[1] == 1 and row[2] == 2
 
 
+def test_every_out_of_range_answer_is_named_not_only_the_first():
+    likert = [i for i in WETCO.item_ids if i not in WETCO.sjt_by_id][:2]
+    with pytest.raises(ResponseError) as caught:
+        answers_to_row(WETCO, {likert[0]: 6, likert[1]: 0})
+    assert caught.value.problems == [
+        f"{likert[0]}: 6 is outside 1..5",
+        f"{likert[1]}: 0 is outside 1..5",
+    ]
+
+
+TINY_TEXT = (ROOT / "tests" / "fixtures" / "tiny.yaml").read_text(encoding="utf-8")
+# Pages that put the scenarios first (one run of columns with trait items after it), or
+# between single trait items (every other column): the scores must not depend on the layout.
+SCENARIOS_FIRST = """pages:
+  - {id: p3, title: Page three, instructions: Choose one option., items: [s1]}
+  - {id: p4, title: Page four, instructions: Choose one option., items: [s2]}
+  - {id: p5, title: Page five, instructions: Choose one option., items: [s3]}
+  - {id: p1, title: Page one, instructions: Answer each statement., items: [a1, b1, a2, chk, b2]}
+  - {id: p2, title: Page two, instructions: Answer each statement., items: [a3, im1, b3, im2]}
+"""
+SCENARIOS_APART = """pages:
+  - {id: p3, title: Page three, instructions: Choose one option., items: [s1]}
+  - {id: p1, title: Page one, instructions: Answer each statement., items: [a1]}
+  - {id: p4, title: Page four, instructions: Choose one option., items: [s2]}
+  - {id: p2, title: Page two, instructions: Answer each statement., items: [b1]}
+  - {id: p5, title: Page five, instructions: Choose one option., items: [s3]}
+  - {id: p6, title: Page six, instructions: Answer each statement.,
+     items: [a2, chk, b2, a3, im1, b3, im2]}
+"""
+
+
+@pytest.mark.parametrize("pages", [SCENARIOS_FIRST, SCENARIOS_APART], ids=["first", "apart"])
+def test_scores_do_not_depend_on_where_the_scenarios_sit(tmp_path, pages):
+    start, end = TINY_TEXT.index("pages:"), TINY_TEXT.index("norms_label:")
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY_TEXT[:start] + pages + TINY_TEXT[end:], encoding="utf-8")
+    q = load_questionnaire(path)
+    answers = {"a1": 5, "a2": 1, "a3": 4, "b1": 2, "b2": 3, "b3": 1, "chk": 4, "im1": 1,
+               "im2": 5, "s1": 4, "s2": 1, "s3": 3}  # fmt: skip
+    scores = score_answers(q, answers)
+    # By hand: alpha (5 + (6 - 1) + 4) / 3; beta (2 + 3 + (6 - 1)) / 3; the scenarios score
+    # (effectiveness - 1) / 3 * 100: s1 picks 4 -> 100, s2 picks 2 -> 33.3, s3 picks 2 -> 33.3.
+    assert scores.scales == pytest.approx({"alpha": 14 / 3, "beta": 10 / 3})
+    assert scores.competencies == pytest.approx({"calm": 200 / 3, "clear": 100 / 3})
+    assert scores.sjt_total == pytest.approx(500 / 9)
+    rows = np.array([answers_to_row(q, answers)])
+    assert score_matrix(q, rows).sjt_total == pytest.approx([500 / 9])
+
+
+def test_item_level_views_refuse_bad_answers_by_column():
+    from hiring.assessment.scoring import keyed_trait_items, sjt_item_scores
+
+    row = answers_to_row(WETCO, _answers())
+    row[0] = 6
+    for view in (keyed_trait_items, sjt_item_scores):
+        with pytest.raises(ResponseError) as caught:
+            view(WETCO, np.array([row]))
+        assert caught.value.problems == [
+            f"column {WETCO.item_ids[0]}: answers must be whole numbers 1..5"
+        ]
+
+
 def test_the_incomplete_flag_names_each_score_left_out_with_its_counts():
     scale = WETCO.scales[0]
     items = [i.id for i in WETCO.scale_items(scale.id)]
@@ -97,6 +159,38 @@ def test_the_incomplete_flag_names_each_score_left_out_with_its_counts():
         f"Not scored, too few answers: {scale.name} (1 of {len(items)} answered, "
         f"{scale.min_answered} needed)."
     )
+
+
+def test_the_incomplete_flag_lists_two_scores_left_out_one_after_the_other():
+    first, second = WETCO.scales[:2]
+    gone = [i.id for s in (first, second) for i in WETCO.scale_items(s.id)]
+    answers = {i: v for i, v in _answers().items() if i not in gone}
+    [flag] = [f for f in score_answers(WETCO, answers).flags if f.code == "incomplete"]
+    assert flag.detail == (
+        f"Not scored, too few answers: {first.name} (0 of {len(WETCO.scale_items(first.id))} "
+        f"answered, {first.min_answered} needed); {second.name} (0 of "
+        f"{len(WETCO.scale_items(second.id))} answered, {second.min_answered} needed)."
+    )
+
+
+def test_a_bad_answer_in_an_early_block_of_a_large_import_is_still_refused():
+    from hiring.assessment.scoring import CHUNK_ROWS
+
+    rows = np.tile(answers_to_row(WETCO, _answers()), (CHUNK_ROWS + 5, 1))
+    rows[3, 0] = 7  # in the first block of rows; the second block is clean
+    with pytest.raises(ResponseError) as caught:
+        score_matrix(WETCO, rows)
+    assert caught.value.problems == [
+        f"column {WETCO.item_ids[0]}: answers must be whole numbers 1..5"
+    ]
+
+
+def test_answered_counts_of_complete_rows_are_whole_item_counts():
+    table = score_matrix(WETCO, np.array([answers_to_row(WETCO, _answers())] * 3))
+    assert table.scale_answered.dtype.kind == "i"
+    assert table.competency_answered.dtype.kind == "i"
+    expected = [len(WETCO.scale_items(s.id)) for s in WETCO.scales]
+    assert table.scale_answered.tolist() == [expected] * 3
 
 
 def test_answered_counts_are_right_for_every_score_when_rows_have_blanks():
@@ -268,7 +362,11 @@ def test_effect_size_notes_name_the_comparison_and_the_differences_to_review():
         "goes live.",
     )
     assert "is compared with 'B';" in _notes([], 3, 0, "B", {})[1]
-    assert _notes(rows, 3, 2, "B", {})[0].startswith("2 of 3 people have an unknown group and are")
+    assert _notes([], 3, 2, "B", {})[0] == (
+        "2 of 3 people have an unknown group and are left out of every comparison."
+    )
+    named = _notes([_row(0.5)], 3, 0, "B", {"warmth": "Warmth with customers"})
+    assert named[2].startswith("'A' on Warmth with customers: d = 0.10, g = 0.50 (medium)")
 
 
 def test_effect_sizes_against_a_reference_group_by_hand():
@@ -363,6 +461,9 @@ def test_predictions_without_skill_say_so_in_the_report():
         "Insufficient evidence: out-of-fold predictions do not beat the base rate, "
         "so no probability is shown." in result.report.warnings
     )
+    # No skill means the Brier skill's interval reaches zero, so the evidence is weak as well.
+    assert result.report.warnings[-1].startswith("Weak evidence: ")
+    assert "the 95% interval of its Brier skill (" in result.report.warnings[-1]
 
 
 def _alternating(n: int, positives: int | None = None) -> np.ndarray:
@@ -398,3 +499,75 @@ def test_sample_checks_at_their_exact_limits_and_their_words():
         "Only 9 incumbents in the smaller group (31 high performers, 9 others); "
         "at least 10 are needed in each."
     )
+
+
+@pytest.fixture(scope="module")
+def small_calibration():
+    """A quick calibration on 42 synthetic incumbents, the first two missing one score each."""
+    from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+    from hiring.modeling.model import calibrate
+
+    sample = simulate_incumbents(42, validity=0.6, random_state=4)
+    x = np.array(sample.features, dtype=float)
+    x[0, 0] = x[1, 3] = np.nan
+    y = np.asarray(sample.y)
+    return calibrate(x, y, FEATURE_IDS, repeats=1), x, y
+
+
+def test_incumbents_left_out_for_a_missing_score_are_counted_in_words(small_calibration):
+    from hiring.demo.synthetic import FEATURE_IDS
+    from hiring.modeling.model import calibrate
+
+    result, x, y = small_calibration
+    assert result.report.left_out == 2 and result.report.n == 40
+    assert result.report.warnings[0] == (
+        "2 of 42 incumbents were left out of the model because a score it needs is missing; "
+        "nothing is filled in for a missing score."
+    )
+    x = x.copy()
+    x[1, 3] = 0.0
+    one = calibrate(x, y, FEATURE_IDS, repeats=1)
+    assert one.report.warnings[0] == (
+        "1 of 42 incumbents was left out of the model because a score it needs is missing; "
+        "nothing is filled in for a missing score."
+    )
+
+
+def test_a_composites_importance_is_shared_equally_by_its_members(small_calibration):
+    from dataclasses import replace
+
+    report = replace(
+        small_calibration[0].report,
+        importance=[
+            {"feature": "service", "mean": 0.06, "sd": 0.03},
+            {"feature": "warmth", "mean": 0.05, "sd": 0.01},
+        ],
+        composites={"service": ["empathy", "listening", "patience"]},
+    )
+    shares = report.input_importance()
+    assert set(shares) == {"empathy", "listening", "patience", "warmth"}
+    for member in ("empathy", "listening", "patience"):
+        assert shares[member] == pytest.approx((0.02, 0.01))
+    assert shares["warmth"] == (0.05, 0.01)
+
+
+def test_weak_evidence_words_show_each_bound_or_say_it_is_unknown():
+    from hiring.modeling.model import weak_evidence
+
+    assert weak_evidence({"auc_ci": (0.4567, 0.7), "brier_skill_ci": (-0.0123, 0.25)}) == [
+        "the 95% interval of its out-of-fold AUC (0.46 to 0.70) includes 0.5, so it may rank "
+        "people no better than chance",
+        "the 95% interval of its Brier skill (-0.012 to +0.250) reaches zero, so it may not "
+        "beat giving everyone the base rate",
+    ]
+    unknown = weak_evidence({"auc_ci": (None, math.nan), "brier_skill_ci": (None, math.inf)})
+    assert unknown == [
+        "the 95% interval of its out-of-fold AUC (unknown to unknown) includes 0.5, so it may "
+        "rank people no better than chance",
+        "the 95% interval of its Brier skill (unknown to unknown) reaches zero, so it may not "
+        "beat giving everyone the base rate",
+    ]
+    assert weak_evidence({"brier_skill_ci": (0.01, 0.2)})[0].startswith(
+        "the 95% interval of its out-of-fold AUC (unknown to unknown)"
+    )
+    assert weak_evidence({"auc_ci": (0.5000001, 0.7), "brier_skill_ci": (1e-9, 0.2)}) == []

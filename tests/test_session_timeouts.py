@@ -118,3 +118,14 @@ def test_signing_in_again_after_a_timeout_works(auth, client, db):
     client.get("/")
     assert AuthActions(client).login("admin").status_code == 302
     assert client.get("/admin/users/").status_code == 200
+
+
+def test_signing_out_ends_the_session_with_its_reason_and_a_utc_time(auth, client, db):
+    auth.login("recruiter")
+    before = datetime.now(UTC).replace(microsecond=0)
+    auth.logout()
+    row = next(db["staff_sessions"].rows)
+    assert row["ended_reason"] == "signed out"
+    ended = datetime.fromisoformat(row["ended_at"])
+    assert ended.utcoffset() == timedelta(0)
+    assert before <= ended <= datetime.now(UTC)

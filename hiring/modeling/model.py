@@ -538,9 +538,9 @@ def calibrate(
 
 
 def _left_out_warning(left_out: int, n: int) -> str:
-    people = "incumbent was" if left_out == 1 else "incumbents were"
     return (
-        f"{left_out} of {n} {people} left out of the model because a score it needs is "
+        f"{left_out} of {plural(n, 'incumbent')} {'was' if left_out == 1 else 'were'} "
+        "left out of the model because a score it needs is "
         "missing; nothing is filled in for a missing score."
     )
 

@@ -25,6 +25,8 @@ from typing import BinaryIO
 
 from sqlite_utils import Database
 
+from hiring.store.instance import private_folder
+
 try:
     import fcntl
 except ImportError:  # not POSIX: no locks, so a sweep leaves young temporary files alone
@@ -62,7 +64,7 @@ def locked_temporary(path: Path) -> Iterator[tuple[BinaryIO, Path]]:
     The caller writes it and, when done, moves it into place with :func:`publish` inside
     the block; a temporary file not published by the end of the block is removed.
     """
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # as the instance folder
+    private_folder(path.parent)  # a models or reports folder made here is owner-only too
     while True:
         fd, name = tempfile.mkstemp(
             dir=path.parent, prefix=path.name + ".", suffix=TEMPORARY_SUFFIX
