@@ -92,6 +92,7 @@ def cli(ctx: click.Context, instance: Path | None) -> None:
 # The commands import their use cases; they are registered after ``cli`` exists.
 from hiring.cli import (  # noqa: E402
     admin,
+    apikeys,
     calibration,
     candidates,
     fairness,
@@ -129,5 +130,6 @@ for command in (
     instance.backup,
     instance.restore,
     instance.sweep,
+    apikeys.apikeys_group,
 ):
     cli.add_command(command)

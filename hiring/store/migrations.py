@@ -561,3 +561,40 @@ def m0022_rescore_runs(db: Database) -> None:
         foreign_keys=[("role_id", "job_roles", "id")],
     )  # fmt: skip
     db["rescore_runs"].create_index(["role_id", "id"])
+
+
+@MIGRATIONS(name="0028_api_keys")
+def m0028_api_keys(db: Database) -> None:
+    """API keys (stored as SHA-256 hashes), their per-minute call counts, and idempotent POSTs.
+
+    ``api_key_calls`` counts each key's calls per minute in the database, so the limit holds
+    across every server process. ``api_idempotency`` keeps, per key and ``Idempotency-Key``
+    header, the hash of the request and the response it got, so that a retried POST is
+    answered the same and does not act twice. A decision made through the API names its key
+    in ``status_history.by_api_key``.
+    """
+    db["api_keys"].create(
+        {
+            "id": int, "name": str, "key_hash": str, "prefix": str, "scopes": str,
+            "created_at": str, "created_by": str, "revoked_at": str, "revoked_by": str,
+            "last_used_at": str,
+        },
+        pk="id",
+        not_null={"name", "key_hash", "prefix", "scopes", "created_at"},
+    )  # fmt: skip
+    db["api_keys"].create_index(["name"], unique=True)
+    db["api_keys"].create_index(["key_hash"], unique=True)
+    db["api_key_calls"].create(
+        {"key_id": int, "minute": int, "calls": int},
+        pk=("key_id", "minute"),
+        foreign_keys=[("key_id", "api_keys", "id")],
+    )
+    db["api_idempotency"].create(
+        {
+            "key_id": int, "idempotency_key": str, "request_hash": str, "status": int,
+            "body": str, "headers": str, "created_at": str,
+        },
+        pk=("key_id", "idempotency_key"),
+        foreign_keys=[("key_id", "api_keys", "id")],
+    )  # fmt: skip
+    db["status_history"].add_column("by_api_key", str)

@@ -80,12 +80,16 @@ def change_status(
     candidate_id: int,
     to_status: str,
     *,
-    user_id: int,
+    user_id: int | None,
     actor: str,
     reason: str = "",
     override: bool = False,
+    api_key: str | None = None,
 ) -> dict:
-    """Move a candidate to ``to_status`` and record the change; return the history row."""
+    """Move a candidate to ``to_status`` and record the change; return the history row.
+
+    A decision sent through the API has no user: ``api_key`` names the key that made it.
+    """
     reason = " ".join(reason.split())
     with write_transaction(db):  # a refusal raises before any write, so nothing is lost
         candidate = _candidate(db, candidate_id)
@@ -105,6 +109,7 @@ def change_status(
             "override": int(override),
             "by_user": user_id,
             "at": at,
+            **({"by_api_key": api_key} if api_key else {}),
         }
         row["id"] = db["status_history"].insert(row).last_pk
         audit.record(
@@ -126,7 +131,8 @@ def status_history(db: Database, candidate_id: int) -> list[dict]:
     """Return a candidate's status changes, oldest first, with the deciding user's name."""
     return list(
         db.query(
-            "SELECT h.*, CASE WHEN h.by_user IS NULL THEN 'the candidate (on submitting)' "
+            "SELECT h.*, CASE WHEN h.by_api_key IS NOT NULL THEN 'API key ' || h.by_api_key "
+            "WHEN h.by_user IS NULL THEN 'the candidate (on submitting)' "
             "ELSE coalesce(u.display_name, u.username, 'a removed account') END AS by_name "
             "FROM status_history h LEFT JOIN users u ON u.id = h.by_user "
             "WHERE h.candidate_id = ? ORDER BY h.at, h.id",
