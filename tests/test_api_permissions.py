@@ -65,7 +65,7 @@ def test_a_key_reaches_exactly_the_operations_of_its_scope(app, client, db, worl
 def test_refused_calls_change_nothing(app, client, db, world):
     key = make_key(db, "reader", scopes=["candidates:read"])
     before = {name: db[name].count for name in ("candidates", "status_history", "incumbents")}
-    for method, path, needed in operations(app):
+    for method, path, _ in operations(app):
         if method == "POST":
             assert call(client, method, path, world, key).status_code == 403
             assert call(client, method, path, world).status_code == 401

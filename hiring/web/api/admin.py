@@ -13,6 +13,8 @@ from hiring.web.api.keys import conditional, idempotent, needs
 from hiring.web.api.problems import problem
 from hiring.web.api.roles import find_role
 from hiring.web.api.schemas import (
+    ID,
+    SLUG,
     AuditEventSchema,
     AuditQuery,
     CalibrationIn,
@@ -45,7 +47,7 @@ def _job_out(job: calibration_jobs.CalibrationJob, slug: str) -> dict:
     }  # fmt: skip
 
 
-@blp.route("/roles/<slug>/incumbents", methods=["POST"])
+@blp.route(f"/roles/<{SLUG}:slug>/incumbents", methods=["POST"])
 @needs(blp, "admin")
 @idempotent(blp)
 @blp.arguments(IncumbentsIn)
@@ -76,7 +78,7 @@ def import_incumbents(data: dict, slug: str):
     }, 201  # fmt: skip
 
 
-@blp.route("/roles/<slug>/calibrations", methods=["POST"])
+@blp.route(f"/roles/<{SLUG}:slug>/calibrations", methods=["POST"])
 @needs(blp, "admin")
 @idempotent(blp)
 @blp.arguments(CalibrationIn)
@@ -99,7 +101,7 @@ def start_calibration(data: dict, slug: str):
     return _job_out(job, slug), 202, {"Location": location}
 
 
-@blp.route("/roles/<slug>/calibrations/<int:job_id>")
+@blp.route(f"/roles/<{SLUG}:slug>/calibrations/<{ID}:job_id>")
 @needs(blp, "admin")
 @conditional(blp)
 @blp.response(200, CalibrationSchema)

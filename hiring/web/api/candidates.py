@@ -18,6 +18,7 @@ from hiring.web.api.keys import conditional, idempotent, needs
 from hiring.web.api.problems import problem
 from hiring.web.api.roles import find_role
 from hiring.web.api.schemas import (
+    ID,
     CandidateQuery,
     CandidateSchema,
     DecisionIn,
@@ -95,7 +96,7 @@ def create_invitation(data: dict):
     return out, 201, {"Location": location}
 
 
-@blp.route("/<int:candidate_id>")
+@blp.route(f"/<{ID}:candidate_id>")
 @needs(blp, "candidates:read")
 @conditional(blp)
 @blp.response(200, CandidateSchema)
@@ -108,7 +109,7 @@ def get_candidate(candidate_id: int):
     return shown.candidate_out(db(), candidate)
 
 
-@blp.route("/<int:candidate_id>/results")
+@blp.route(f"/<{ID}:candidate_id>/results")
 @needs(blp, "candidates:read")
 @conditional(blp)
 @blp.response(200, ResultsSchema)
@@ -123,7 +124,7 @@ def get_results(candidate_id: int):
     return shown.results_out(detail)
 
 
-@blp.route("/<int:candidate_id>/report.pdf")
+@blp.route(f"/<{ID}:candidate_id>/report.pdf")
 @needs(blp, "candidates:read")
 @blp.arguments(ReportQuery, location="query", as_kwargs=True)
 @blp.response(200, content_type="application/pdf", description="The PDF report.")
@@ -156,7 +157,7 @@ def get_report(candidate_id: int, variant: str):
     return response
 
 
-@blp.route("/<int:candidate_id>/decisions", methods=["POST"])
+@blp.route(f"/<{ID}:candidate_id>/decisions", methods=["POST"])
 @needs(blp, "decisions:write")
 @idempotent(blp)
 @blp.arguments(DecisionIn)

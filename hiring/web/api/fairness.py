@@ -9,7 +9,7 @@ from hiring.fairness import monitoring
 from hiring.web.api.keys import conditional, needs
 from hiring.web.api.problems import problem
 from hiring.web.api.roles import find_role
-from hiring.web.api.schemas import FairnessQuery, FairnessSchema
+from hiring.web.api.schemas import SLUG, FairnessQuery, FairnessSchema
 from hiring.web.database import db
 
 blp = Blueprint(
@@ -27,7 +27,7 @@ def _plain(value: object) -> object:
     return value
 
 
-@blp.route("/<slug>")
+@blp.route(f"/<{SLUG}:slug>")
 @needs(blp, "fairness:read")
 @conditional(blp)
 @blp.arguments(FairnessQuery, location="query", as_kwargs=True)

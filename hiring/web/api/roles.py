@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from hiring.roles.services import RoleError, get_role_by_slug, role_questionnaire
 from hiring.web.api.keys import conditional, needs
 from hiring.web.api.problems import problem
-from hiring.web.api.schemas import RoleQuery, RoleSchema, make_cursor, page_of
+from hiring.web.api.schemas import SLUG, RoleQuery, RoleSchema, make_cursor, page_of
 from hiring.web.database import db
 from hiring.workspace.pages import roles_page
 
@@ -48,7 +48,7 @@ def list_roles(limit: int, cursor: int | None = None, status: str = ""):
     return {"items": items, "next_cursor": make_cursor(page.last_id) if page.last_id else None}
 
 
-@blp.route("/<slug>")
+@blp.route(f"/<{SLUG}:slug>")
 @needs(blp, "candidates:read")
 @conditional(blp)
 @blp.response(200, RoleSchema)

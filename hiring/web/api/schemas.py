@@ -10,6 +10,8 @@ from marshmallow import fields, validate
 from hiring.accounts.api_keys import SCOPES
 
 MAX_LIMIT = 200
+ID = "int(min=1, max=9223372036854775807)"  # a row id that SQLite can hold; others are 404
+SLUG = "string(maxlength=100)"
 
 
 class UtcDateTime(fields.DateTime):
@@ -33,7 +35,7 @@ class Cursor(fields.String):
             number = int(base64.urlsafe_b64decode(text.encode() + b"==").decode())
         except (ValueError, binascii.Error, UnicodeDecodeError):
             raise ma.ValidationError("Not a cursor this API gave out.") from None
-        if number < 0:
+        if not 0 <= number < 2**63:
             raise ma.ValidationError("Not a cursor this API gave out.")
         return number
 
