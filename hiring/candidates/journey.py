@@ -12,6 +12,7 @@ from hiring.candidates.records import AlreadySubmitted, CandidateError, get_cand
 from hiring.candidates.self_identification import STORED, SelfIdQuestions, default_self_id
 from hiring.roles.services import get_role, publish_questionnaire, role_questionnaire
 from hiring.store.db import write_transaction
+from hiring.webhooks.events import announce_candidate
 
 # A page left open longer than this counts as this long: the candidate was away.
 MAX_PAGE_SECONDS = 30 * 60
@@ -66,6 +67,7 @@ def give_consent(db: Database, candidate_id: int) -> dict:
                 },
             )
             audit.record(db, "candidate", "candidate.consent", "candidate", candidate_id)
+            announce_candidate(db, "candidate.started", candidate_id)
     return get_candidate(db, candidate_id)
 
 

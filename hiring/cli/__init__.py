@@ -103,6 +103,7 @@ from hiring.cli import (  # noqa: E402
     rights,
     roles,
     users,
+    webhooks,
     worker,
 )
 from hiring.cli.demo import demo  # noqa: E402
@@ -131,5 +132,6 @@ for command in (
     instance.restore,
     instance.sweep,
     apikeys.apikeys_group,
+    webhooks.webhooks_group,
 ):
     cli.add_command(command)

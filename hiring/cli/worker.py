@@ -11,6 +11,7 @@ def load_tasks() -> None:
     """Import every area's tasks, so that the queue knows them all (they register on import)."""
     import hiring.candidates.tasks  # noqa: F401
     import hiring.modeling.tasks  # noqa: F401
+    import hiring.webhooks.tasks  # noqa: F401
 
 
 @click.command()

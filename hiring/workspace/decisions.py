@@ -13,6 +13,7 @@ from hiring.accounts import audit
 from hiring.errors import HiringError
 from hiring.roles.pipeline import FINAL_STATUSES
 from hiring.store.db import write_transaction
+from hiring.webhooks.events import announce_candidate
 
 # Statuses a recruiter can set; "invited" and "started" belong to the candidate's journey.
 DECISION_STATUSES = ("completed", "shortlisted", "interviewed", "offered", "hired", "rejected")
@@ -123,6 +124,9 @@ def change_status(
             override=override,
             **({"reason": reason} if override else {}),
             **({"against": f"advanced despite {low}", "band": candidate["band"]} if low else {}),
+        )
+        announce_candidate(
+            db, "candidate.decided", candidate_id, from_status=candidate["status"], decided_at=at
         )
     return row
 
