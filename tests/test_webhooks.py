@@ -211,3 +211,42 @@ def test_cli_refuses_a_private_address_by_default(run):
     run("init")
     refused = run("webhooks", "add", "http://127.0.0.1:9/h", "--events", "candidate.invited")
     assert refused.exit_code == 2 and "private address" in refused.output
+
+
+def test_admin_page_subscribes_shows_the_log_and_replays(app, client, auth, db, receiver):
+    from page_support import csrf_token
+
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True
+    auth.login("admin")
+    page = client.get("/admin/webhooks/").get_data(as_text=True)
+    made = client.post(
+        "/admin/webhooks/new",
+        data={"url": receiver.url, "events": ["candidate.invited"], "csrf_token": csrf_token(page)},
+    )
+    assert made.status_code == 200 and "whsec_" in made.get_data(as_text=True)
+    (delivery_id,) = deliveries.emit(db, "candidate.invited", {"candidate_id": 1})
+    deliveries.attempt(db, delivery_id, allow_private=True, retry_base=1)
+    page = client.get("/admin/webhooks/").get_data(as_text=True)
+    assert "answered 500" in page and "whsec_" not in page
+    client.post(
+        f"/admin/webhooks/deliveries/{delivery_id}/replay", data={"csrf_token": csrf_token(page)}
+    )
+    assert db["webhook_deliveries"].get(delivery_id)["status"] == deliveries.PENDING
+    client.post("/admin/webhooks/1/remove", data={"csrf_token": csrf_token(page)})
+    assert subscriptions.list_subscriptions(db) == []
+
+
+def test_admin_page_refuses_a_private_address_with_the_form(client, auth):
+    from page_support import csrf_token
+
+    auth.login("admin")
+    page = client.get("/admin/webhooks/").get_data(as_text=True)
+    refused = client.post(
+        "/admin/webhooks/new",
+        data={
+            "url": "http://127.0.0.1/x",
+            "events": ["model.activated"],
+            "csrf_token": csrf_token(page),
+        },
+    )
+    assert refused.status_code == 400 and "private address" in refused.get_data(as_text=True)

@@ -56,8 +56,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(validity_bp)
     from hiring.web import api
     from hiring.web.api_keys import bp as api_keys_bp
+    from hiring.web.webhooks import bp as webhooks_bp
 
     app.register_blueprint(api_keys_bp)
+    app.register_blueprint(webhooks_bp)
     api.init_app(app)
     for blueprint in api.blueprints():  # a key, never the staff cookie, authenticates a call
         csrf.exempt(blueprint)
