@@ -20,6 +20,8 @@ from tests.workspace_data import completed_candidate, make_role
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.logout", "home.index", "home.health"}
 # The candidate's and a study employee's own pages, reached through their link, not a sign-in.
 CANDIDATE_BLUEPRINTS = ("candidate", "candidate_rights", "study_journey")
+# The API takes keys, never a sign-in: tests/test_api_permissions.py covers its routes.
+API_BLUEPRINTS = ("api_docs", "api_roles", "api_candidates", "api_fairness", "api_admin")
 
 
 @pytest.fixture(scope="module")
@@ -364,7 +366,10 @@ def staff_rules(app) -> list[tuple[str, str, str]]:
     """Every route that is not public or the candidate's own: (endpoint, method, url)."""
     out = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint.split(".")[0] in CANDIDATE_BLUEPRINTS:
+        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint.split(".")[0] in (
+            *CANDIDATE_BLUEPRINTS,
+            *API_BLUEPRINTS,
+        ):
             continue
         url = re.sub(r"<(?:[^:>]+:)?[^>]+>", "1", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):

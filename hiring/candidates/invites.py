@@ -28,6 +28,7 @@ from hiring.store.csv_input import parse_csv
 from hiring.store.db import write_transaction
 from hiring.store.plurals import plural
 from hiring.store.text_input import InputFileError
+from hiring.webhooks.events import announce_candidate
 
 MAX_CSV_ROWS = 5000
 SUBMITTED_LINK_DAYS = 30  # the default of HIRING_SUBMITTED_LINK_DAYS
@@ -126,6 +127,7 @@ def _insert(db: Database, role: dict, row: InviteRow, days: int, actor: str, **e
         .last_pk
     )
     audit.record(db, actor, "candidate.invite", "candidate", candidate_id, role=role["slug"])
+    announce_candidate(db, "candidate.invited", candidate_id)
     return Invite(
         candidate_id, row.name, row.email, role["id"], role["slug"], role["title"], token, expires
     )

@@ -16,6 +16,7 @@ from hiring.candidates.records import AlreadySubmitted, CandidateError, get_cand
 from hiring.candidates.self_identification import STORED, SelfIdQuestions, default_self_id
 from hiring.roles.services import get_role, publish_questionnaire, role_questionnaire
 from hiring.store.db import write_transaction
+from hiring.webhooks.events import announce_candidate
 
 # A page left open longer than this counts as this long: the candidate was away.
 MAX_PAGE_SECONDS = 30 * 60
@@ -100,6 +101,8 @@ def give_consent(db: Database, candidate_id: int, who: Respondents = CANDIDATES)
                 },
             )
             audit.record(db, who.kind, f"{who.kind}.consent", who.kind, candidate_id)
+            if who is CANDIDATES:  # an employee's study answers are nobody's ATS event
+                announce_candidate(db, "candidate.started", candidate_id)
     return get_respondent(db, who, candidate_id)
 
 

@@ -23,6 +23,7 @@ from hiring.modeling.fitting import list_columns, profile_fit
 from hiring.modeling.live_model import active_model
 from hiring.roles.services import get_role
 from hiring.store.db import write_transaction
+from hiring.webhooks.events import announce_candidate
 
 
 class IncompleteAssessment(CandidateError):
@@ -120,6 +121,7 @@ def _store(db: Database, candidate: dict, questionnaire, answers, scores, fit, m
         questionnaire=f"{questionnaire.id} v{questionnaire.version}",
         input_hash=digest,
     )
+    announce_candidate(db, "candidate.completed", candidate["id"])
 
 
 def _result(db: Database, candidate_id: int) -> dict:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 # runs, so `hiring --help` lists them all from here; a test checks each short help against
 # the command's own docstring.
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "apikeys": ("apikeys", "apikeys_group", "Manage API keys (see docs/integrations.md for the scopes)."),
     "backup": ("instance", "backup", "Back up the instance into the new folder PATH while it keeps running."),
     "calibrate": ("calibration", "calibrate", "Fit the role's fit model on its incumbents and report its out-of-fold validity."),
     "candidates": ("candidates", "candidates_group", "Find candidates and their ids."),
@@ -43,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "study": ("study", "study_group", "Run incumbent studies: current employees take the assessment (README, Incumbent study)."),
     "sweep": ("instance", "sweep", "Finish interrupted file deletions and remove orphaned report and model files."),
     "users": ("users", "users", "Manage staff accounts."),
+    "webhooks": ("webhooks", "webhooks_group", "Manage webhook subscriptions and deliveries (see docs/integrations.md)."),
     "worker": ("worker", "worker", "Work through the task queue until stopped (Ctrl+C finishes the running tasks first)."),
 }  # fmt: skip
 

@@ -14,6 +14,7 @@ def load_tasks() -> None:
     import hiring.modeling.tasks  # noqa: F401
     import hiring.reports.tasks  # noqa: F401
     import hiring.team.tasks  # noqa: F401
+    import hiring.webhooks.tasks  # noqa: F401
 
 
 @click.command()

@@ -23,6 +23,7 @@ from hiring.modeling.live_model import load_calibration
 from hiring.modeling.model import ValidationReport, weak_evidence
 from hiring.roles.services import get_role, role_questionnaire
 from hiring.store.db import write_transaction
+from hiring.webhooks.events import announce
 
 MAX_REASON = 500
 STATUSES = ("new", "active", "retired", "suspended")
@@ -183,6 +184,11 @@ def activate_version(
             label=version.label, replaced=replaced, override=override is not None,
             override_reason=override, weak_evidence=version.weak_evidence,
         )  # fmt: skip
+        role = db["job_roles"].get(version.role_id)
+        announce(db, "model.activated", {
+            "role": role["slug"], "model_version_id": version_id, "label": version.label,
+            "weak_evidence": bool(version.weak_evidence),
+        })  # fmt: skip
     return get_version(db, version_id)
 
 

@@ -93,6 +93,25 @@ SETTINGS: tuple[Setting, ...] = (
         12,
         "Hours after sign-in at which a staff session ends, however busy.",
     ),
+    Setting(
+        "HIRING_API_RATE_LIMIT",
+        "API_RATE_LIMIT",
+        300,
+        "Calls one API key may make per minute, counted across every server process; "
+        "past it the API answers 429 with Retry-After.",
+    ),
+    Setting(
+        "HIRING_WEBHOOK_ALLOW_PRIVATE",
+        "WEBHOOK_ALLOW_PRIVATE",
+        False,
+        "Let webhooks reach loopback, link-local and private addresses (off: public only).",
+    ),
+    Setting(
+        "HIRING_WEBHOOK_RETRY_SECONDS",
+        "WEBHOOK_RETRY_SECONDS",
+        30,
+        "Wait before the first retry of a failed webhook delivery; it doubles on each retry.",
+    ),
     Setting("HIRING_INVITE_DAYS", "INVITE_DAYS", 14, "Days an invite link stays valid."),
     Setting(
         "HIRING_SUBMITTED_LINK_DAYS",

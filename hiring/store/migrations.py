@@ -687,3 +687,80 @@ def m0025_incumbent_studies(db: Database) -> None:
         foreign_keys=[("study_id", "studies", "id"), ("employee_pk", "employees", "id")],
     )  # fmt: skip
     db["incumbent_imports"].add_column("study_id", int)
+
+
+@MIGRATIONS(name="0028_api_keys")
+def m0028_api_keys(db: Database) -> None:
+    """API keys (stored as SHA-256 hashes), their per-minute call counts, and idempotent POSTs.
+
+    ``api_key_calls`` counts each key's calls per minute in the database, so the limit holds
+    across every server process. ``api_idempotency`` keeps, per key and ``Idempotency-Key``
+    header, the hash of the request and the response it got, so that a retried POST is
+    answered the same and does not act twice. A decision made through the API names its key
+    in ``status_history.by_api_key``.
+    """
+    db["api_keys"].create(
+        {
+            "id": int, "name": str, "key_hash": str, "prefix": str, "scopes": str,
+            "created_at": str, "created_by": str, "revoked_at": str, "revoked_by": str,
+            "last_used_at": str,
+        },
+        pk="id",
+        not_null={"name", "key_hash", "prefix", "scopes", "created_at"},
+    )  # fmt: skip
+    db["api_keys"].create_index(["name"], unique=True)
+    db["api_keys"].create_index(["key_hash"], unique=True)
+    db["api_key_calls"].create(
+        {"key_id": int, "minute": int, "calls": int},
+        pk=("key_id", "minute"),
+        foreign_keys=[("key_id", "api_keys", "id")],
+    )
+    db["api_idempotency"].create(
+        {
+            "key_id": int, "idempotency_key": str, "request_hash": str, "status": int,
+            "body": str, "headers": str, "created_at": str,
+        },
+        pk=("key_id", "idempotency_key"),
+        foreign_keys=[("key_id", "api_keys", "id")],
+    )  # fmt: skip
+    db["status_history"].add_column("by_api_key", str)
+
+
+@MIGRATIONS(name="0029_webhooks")
+def m0029_webhooks(db: Database) -> None:
+    """Webhook subscriptions, their deliveries (an outbox) and every delivery attempt.
+
+    A change that raises an event writes one ``webhook_deliveries`` row per subscription in
+    its own transaction, so an event is never announced for a change that rolled back, nor
+    lost for one that committed; the queue then sends it. The subscription's secret signs
+    each delivery (Standard Webhooks), so it is kept as written, like the SMTP password.
+    """
+    db["webhook_subscriptions"].create(
+        {
+            "id": int, "url": str, "events": str, "secret": str, "created_at": str,
+            "created_by": str, "removed_at": str,
+        },
+        pk="id",
+        not_null={"url", "events", "secret", "created_at"},
+    )  # fmt: skip
+    db["webhook_deliveries"].create(
+        {
+            "id": int, "subscription_id": int, "message_id": str, "event": str, "payload": str,
+            "status": str, "attempts": int, "next_attempt_at": str, "created_at": str,
+            "delivered_at": str, "last_error": str,
+        },
+        pk="id",
+        not_null={"subscription_id", "message_id", "event", "payload", "status", "created_at"},
+        defaults={"attempts": 0},
+        foreign_keys=[("subscription_id", "webhook_subscriptions", "id")],
+    )  # fmt: skip
+    db["webhook_deliveries"].create_index(["subscription_id", "id"])
+    db["webhook_attempts"].create(
+        {
+            "id": int, "delivery_id": int, "at": str, "status_code": int, "error": str,
+            "milliseconds": int,
+        },
+        pk="id",
+        foreign_keys=[("delivery_id", "webhook_deliveries", "id")],
+    )  # fmt: skip
+    db["webhook_attempts"].create_index(["delivery_id"])

@@ -66,6 +66,16 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(study_journey_bp)
     app.register_blueprint(team_bp)
 
+    from hiring.web import api
+    from hiring.web.api_keys import bp as api_keys_bp
+    from hiring.web.webhooks import bp as webhooks_bp
+
+    app.register_blueprint(api_keys_bp)
+    app.register_blueprint(webhooks_bp)
+    api.init_app(app)
+    for blueprint in api.blueprints():  # a key, never the staff cookie, authenticates a call
+        csrf.exempt(blueprint)
+
 
 def _keep_compiled_templates(app: Flask) -> None:
     """Keep compiled templates on disk, so that a new server process does not compile them.

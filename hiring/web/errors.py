@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from hiring.store.instance import storage_problem
+from hiring.web.api.problems import http_problem, is_api_request, problem
 
 log = logging.getLogger("hiring")
 STORAGE_ERRORS = (sqlite3.OperationalError, OSError)
@@ -86,14 +87,22 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException):
+        if is_api_request():
+            return http_problem(error)
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception) -> tuple[str, int]:
+    def unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
         if isinstance(error, STORAGE_ERRORS) and storage_failed(error):
+            if is_api_request():
+                return problem(
+                    503, "The server cannot write to its disk just now; nothing was changed."
+                )
             return render_error(503)
         log.exception("Unhandled error", exc_info=error)
+        if is_api_request():
+            return problem(500, "The problem was logged. Please try again shortly.")
         return render_error(InternalServerError.code)

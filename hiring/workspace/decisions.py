@@ -13,6 +13,7 @@ from hiring.accounts import audit
 from hiring.errors import HiringError
 from hiring.roles.pipeline import FINAL_STATUSES
 from hiring.store.db import write_transaction
+from hiring.webhooks.events import announce_candidate
 
 # Statuses a recruiter can set; "invited" and "started" belong to the candidate's journey.
 DECISION_STATUSES = ("completed", "shortlisted", "interviewed", "offered", "hired", "rejected")
@@ -80,12 +81,16 @@ def change_status(
     candidate_id: int,
     to_status: str,
     *,
-    user_id: int,
+    user_id: int | None,
     actor: str,
     reason: str = "",
     override: bool = False,
+    api_key: str | None = None,
 ) -> dict:
-    """Move a candidate to ``to_status`` and record the change; return the history row."""
+    """Move a candidate to ``to_status`` and record the change; return the history row.
+
+    A decision sent through the API has no user: ``api_key`` names the key that made it.
+    """
     reason = " ".join(reason.split())
     with write_transaction(db):  # a refusal raises before any write, so nothing is lost
         candidate = _candidate(db, candidate_id)
@@ -105,6 +110,7 @@ def change_status(
             "override": int(override),
             "by_user": user_id,
             "at": at,
+            **({"by_api_key": api_key} if api_key else {}),
         }
         row["id"] = db["status_history"].insert(row).last_pk
         audit.record(
@@ -119,6 +125,9 @@ def change_status(
             **({"reason": reason} if override else {}),
             **({"against": f"advanced despite {low}", "band": candidate["band"]} if low else {}),
         )
+        announce_candidate(
+            db, "candidate.decided", candidate_id, from_status=candidate["status"], decided_at=at
+        )
     return row
 
 
@@ -126,7 +135,8 @@ def status_history(db: Database, candidate_id: int) -> list[dict]:
     """Return a candidate's status changes, oldest first, with the deciding user's name."""
     return list(
         db.query(
-            "SELECT h.*, CASE WHEN h.by_user IS NULL THEN 'the candidate (on submitting)' "
+            "SELECT h.*, CASE WHEN h.by_api_key IS NOT NULL THEN 'API key ' || h.by_api_key "
+            "WHEN h.by_user IS NULL THEN 'the candidate (on submitting)' "
             "ELSE coalesce(u.display_name, u.username, 'a removed account') END AS by_name "
             "FROM status_history h LEFT JOIN users u ON u.id = h.by_user "
             "WHERE h.candidate_id = ? ORDER BY h.at, h.id",

@@ -1,0 +1,1 @@
+"""Webhooks: admins' subscriptions, events written with the change, signed delivery by queue."""
