@@ -120,7 +120,7 @@ def eap(
     """
     nodes, post = posterior(items, categories, prior_mean, prior_sd)
     mean = float(post @ nodes)
-    sd = float(np.sqrt(max(post @ (nodes - mean) ** 2, 0.0)))
+    sd = float(np.sqrt(max(float(post @ (nodes - mean) ** 2), 0.0)))
     return mean, sd
 
 
@@ -194,7 +194,9 @@ def _start(x: np.ndarray, categories: int) -> np.ndarray:
     return _pack(1.0, np.maximum.accumulate(b + np.arange(len(b)) * 1e-3))
 
 
-def _posterior(x: np.ndarray, params: list[np.ndarray], nodes, prior) -> np.ndarray:
+def _posterior(
+    x: np.ndarray, params: list[np.ndarray], nodes: np.ndarray, prior: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     log_like = np.tile(np.log(prior), (len(x), 1))
     for j, param in enumerate(params):
         seen = ~np.isnan(x[:, j])
