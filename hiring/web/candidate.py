@@ -137,7 +137,8 @@ def open_invite(token: str):
 
 def _plan(candidate: dict, questionnaire) -> Any:
     """The candidate's pages: the questionnaire's, or those of their adaptive form so far."""
-    saved = journey.saved_answers(db(), candidate["id"]) if candidate.get("form") else {}
+    adaptive = candidate.get("form") == "adaptive"
+    saved = journey.saved_answers(db(), candidate["id"]) if adaptive else {}
     return journey.form_plan(db(), candidate, questionnaire, saved)
 
 

@@ -81,6 +81,8 @@ def add_question_pages(bp: Blueprint, spec: JourneySpec, prefix: str) -> None:
         """The number of pages now (an adaptive form's grows as its answers come in)."""
         person = spec.current()
         questionnaire = journey.candidate_questionnaire(db(), person)
+        if person.get("form") != "adaptive":
+            return len(questionnaire.pages)
         saved = journey.saved_answers(db(), person["id"], spec.who)
         return len(journey.form_plan(db(), person, questionnaire, saved, spec.who).pages)
 
