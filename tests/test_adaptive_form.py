@@ -17,6 +17,12 @@ from hiring.roles import services as roles
 from tests.candidate_support import SHOWN_RE, Walker, answers_for, invite, make_role
 from tests.page_support import csrf_token
 
+# The item bank store and the GRM fit come from branch irt (#16); until they are merged the
+# journey cannot run, and these tests say so rather than pass.
+pytest.importorskip(
+    "hiring.assessment.item_banks", reason="item bank store (branch irt) not merged"
+)
+
 FIELD_RE = re.compile(r'name="a_([a-z0-9_]+)"')
 LIKERT = 46
 

@@ -8,7 +8,10 @@ from hiring.assessment.cat import ItemBank
 from hiring.assessment.irt import GRMItem, category_probabilities, eap, expected_scale_score
 from hiring.roles.services import DEFAULT_QUESTIONNAIRE, questionnaire_bank
 
-ITEMS = [GRMItem(id=f"i{k}", scale="s", a=1.2 + 0.1 * (k % 5), b=(-1.6, -0.6, 0.4, 1.4)) for k in range(20)]
+ITEMS = [
+    GRMItem(id=f"i{k}", scale="s", a=1.2 + 0.1 * (k % 5), b=(-1.6, -0.6, 0.4, 1.4))
+    for k in range(20)
+]
 
 
 def simulate(theta: float, rng) -> list[int]:
@@ -72,7 +75,9 @@ def test_minus_keyed_statements_are_reversed_into_keyed_categories(questionnaire
 def test_each_scale_score_is_the_expected_score_of_all_its_statements_at_theta(questionnaire):
     bank = bank_for(questionnaire)
     by_scale = bank.by_scale()
-    asked = {items[0].id: 4 for items in by_scale.values()} | {items[1].id: 3 for items in by_scale.values()}
+    asked = {items[0].id: 4 for items in by_scale.values()} | {
+        items[1].id: 3 for items in by_scale.values()
+    }
     answers = {
         i: (5 if c == 4 else 4) if questionnaire.likert_by_id[i].keyed > 0 else (1 if c == 4 else 2)
         for i, c in asked.items()

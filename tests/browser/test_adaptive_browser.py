@@ -9,6 +9,12 @@ from hiring.roles import services as roles
 from tests.browser.test_candidate_browser import answer_by_clicking, axe_problems, result_count
 from tests.candidate_support import invite
 
+# The item bank store and the GRM fit come from branch irt (#16); until they are merged the
+# journey cannot run, and these tests say so rather than pass.
+pytest.importorskip(
+    "hiring.assessment.item_banks", reason="item bank store (branch irt) not merged"
+)
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
