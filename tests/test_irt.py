@@ -7,10 +7,12 @@ import pytest
 from scipy import integrate, stats
 
 from hiring.assessment.irt import (
+    RMSD_LIMIT,
     GRMItem,
     category_probabilities,
     eap,
     expected_scale_score,
+    fit_grm,
     item_information,
     scale_information,
 )
@@ -89,3 +91,66 @@ def test_expected_scale_score_runs_from_one_to_five_and_rises_with_theta():
 
 def _expected(item, theta):
     return float(category_probabilities(item, np.array([theta]))[0] @ np.arange(1, 6))
+
+
+def _simulate(items, n, rng):
+    theta = rng.normal(size=n)
+    x = np.empty((n, len(items)))
+    for j, item in enumerate(items):
+        p = category_probabilities(item, theta)
+        x[:, j] = (p.cumsum(axis=1) < rng.random((n, 1))).sum(axis=1)
+    return x
+
+
+@pytest.mark.slow
+def test_fit_grm_recovers_simulated_discriminations_and_thresholds():
+    rng = np.random.default_rng(11)
+    true = [
+        GRMItem(f"{s}{j}", s, float(rng.uniform(0.7, 2.5)), tuple(np.sort(rng.normal(0, 1.2, 4))))
+        for s in ("warmth", "energy")
+        for j in range(8)
+    ]
+    x = _simulate(true[:8], 1000, rng)
+    x = np.hstack([x, _simulate(true[8:], 1000, rng)])
+    x[rng.random(x.shape) < 0.03] = np.nan
+    fit = fit_grm(x, [i.id for i in true], [i.scale for i in true], 5)
+    a, a_hat = np.array([i.a for i in true]), np.array([i.a for i in fit.items])
+    b, b_hat = np.array([i.b for i in true]), np.array([i.b for i in fit.items])
+    assert np.corrcoef(a, a_hat)[0, 1] >= 0.8
+    assert np.corrcoef(b.ravel(), b_hat.ravel())[0, 1] >= 0.9
+    # the SEs are honest: the errors, in SE units, have a variance near 1
+    z = np.concatenate(
+        [
+            (a_hat - a) / [i.a_se for i in fit.items],
+            ((b_hat - b) / [i.b_se for i in fit.items]).ravel(),
+        ]
+    )
+    assert 0.4 <= np.mean(z**2) <= 2.0
+    assert all(fit.converged.values()) and fit.respondents == {"warmth": 1000, "energy": 1000}
+    assert max(fit.item_fit.values()) < RMSD_LIMIT
+    information = fit.information["warmth"]
+    assert information[fit.theta_grid.index(0.0)] == pytest.approx(
+        scale_information(fit.items[:8], np.array([0.0]))[0]
+    )
+
+
+def test_fit_grm_warns_when_data_are_too_few_for_stable_parameters():
+    rng = np.random.default_rng(2)
+    true = [GRMItem(f"i{j}", "s", 1.5, (-1.0, -0.3, 0.4, 1.2)) for j in range(4)]
+    fit = fit_grm(_simulate(true, 120, rng), [i.id for i in true], ["s"] * 4, 5)
+    assert any("only 120 answers (fewer than 500)" in w for w in fit.warnings)
+
+
+def test_fit_grm_flags_an_item_the_model_does_not_fit():
+    rng = np.random.default_rng(5)
+    true = [GRMItem(f"i{j}", "s", 1.8, (-1.2, -0.4, 0.4, 1.2)) for j in range(6)]
+    x = _simulate(true, 800, rng)
+    x[:, 5] = rng.integers(0, 5, 800)  # answered at random: unrelated to θ
+    fit = fit_grm(x, [i.id for i in true], ["s"] * 6, 5)
+    worst = max(fit.item_fit, key=fit.item_fit.get)
+    assert worst == "i5"
+
+
+def test_fit_grm_refuses_answers_outside_the_categories():
+    with pytest.raises(ValueError, match="0..4"):
+        fit_grm(np.array([[0.0, 5.0]]), ["a", "b"], ["s", "s"], 5)

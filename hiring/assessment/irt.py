@@ -5,19 +5,28 @@ answers ``1..K`` after minus-keyed items are reversed) gives the chance of answe
 category ``k`` or above at trait level θ as ``1 / (1 + exp(-a (θ - b_k)))`` for ``k = 1..K-1``;
 the chance of exactly ``k`` is the difference of two neighbours. ``a`` is the item's
 discrimination and ``b`` its ``K-1`` ordered thresholds, on the scale of a standard normal θ in
-the calibration sample. The fit is in :mod:`hiring.assessment.irt_fit`.
+the calibration sample. ``fit_grm`` estimates them by marginal maximum likelihood (Bock and
+Aitkin's EM over a fixed quadrature), with standard errors from the cross-product of the
+respondents' marginal score vectors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.optimize import minimize
 
 # The fixed θ grid of EAP scores: wide enough that a N(0, 1) prior has no mass beyond it.
 EAP_POINTS = 121
 EAP_HALF_WIDTH = 6.0
+# The calibration: fixed quadrature, and the documented rule for "too few for stable parameters".
+FIT_NODES = np.linspace(-5.0, 5.0, 41)
+INFORMATION_GRID = tuple(float(t) for t in np.linspace(-3.0, 3.0, 13))
+MIN_RESPONDENTS = 500  # fewer answers to an item than this: its parameters are unstable
+MIN_CATEGORY = 10  # fewer answers than this in any category: its threshold is unstable
+RMSD_LIMIT = 0.1  # item misfit: observed and expected category shares differ by more than this
 
 
 @dataclass(frozen=True)
@@ -131,3 +140,197 @@ def expected_scale_score(items: Sequence[GRMItem], theta: float) -> float:
         raise ValueError("a scale score needs the scale's items")
     at = np.array([float(theta)])
     return float(np.mean([expected_item_score(item, at)[0] for item in items]))
+
+
+@dataclass(frozen=True)
+class GRMFit:
+    """A calibration: items with SEs, test information per scale, item fit and warnings."""
+
+    items: tuple[GRMItem, ...]
+    respondents: dict[str, int]
+    log_likelihood: dict[str, float]
+    iterations: dict[str, int]
+    converged: dict[str, bool]
+    item_fit: dict[str, float]
+    information: dict[str, tuple[float, ...]]
+    theta_grid: tuple[float, ...] = INFORMATION_GRID
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _pack(a: float, b: np.ndarray) -> np.ndarray:
+    return np.concatenate([[np.log(a), b[0]], np.log(np.maximum(np.diff(b), 1e-3))])
+
+
+def _unpack(x: np.ndarray) -> tuple[float, np.ndarray]:
+    return float(np.exp(x[0])), x[1] + np.concatenate([[0.0], np.cumsum(np.exp(x[2:]))])
+
+
+def _log_probabilities(a: float, b: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    return np.log(category_probabilities(GRMItem("", "", a, tuple(b)), nodes))
+
+
+def _m_step(counts: np.ndarray, start: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """Maximise one item's expected complete-data log-likelihood over (log a, b1, log gaps)."""
+    bounds = [(np.log(0.05), np.log(8.0)), (-8.0, 8.0)] + [(-7.0, 2.5)] * (len(start) - 2)
+
+    def loss(x: np.ndarray) -> float:
+        return -float(np.sum(counts * _log_probabilities(*_unpack(x), nodes)))
+
+    return minimize(loss, start, method="L-BFGS-B", bounds=bounds, options={"maxiter": 25}).x
+
+
+def _start(x: np.ndarray, categories: int) -> np.ndarray:
+    seen = x[~np.isnan(x)]
+    above = [(np.sum(seen >= k) + 0.5) / (len(seen) + 1.0) for k in range(1, categories)]
+    b = -np.log(np.array(above) / (1 - np.array(above)))
+    return _pack(1.0, np.maximum.accumulate(b + np.arange(len(b)) * 1e-3))
+
+
+def _posterior(x: np.ndarray, params: list[np.ndarray], nodes, prior) -> np.ndarray:
+    log_like = np.tile(np.log(prior), (len(x), 1))
+    for j, param in enumerate(params):
+        seen = ~np.isnan(x[:, j])
+        log_like[seen] += _log_probabilities(*_unpack(param), nodes)[:, x[seen, j].astype(int)].T
+    post = np.exp(log_like - log_like.max(axis=1, keepdims=True))
+    return post / post.sum(axis=1, keepdims=True), log_like
+
+
+def _fit_scale(x: np.ndarray, categories: int, max_iter: int, tol: float):
+    """EM for one scale's items; returns parameters, posterior, log-likelihood, iterations."""
+    nodes = FIT_NODES
+    prior = np.exp(-0.5 * nodes**2)
+    prior /= prior.sum()
+    params = [_start(x[:, j], categories) for j in range(x.shape[1])]
+    onehot = [np.eye(categories)[np.nan_to_num(x[:, j]).astype(int)] for j in range(x.shape[1])]
+    previous, converged, iteration = -np.inf, False, 0
+    for iteration in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
+        post, log_like = _posterior(x, params, nodes, prior)
+        peak = log_like.max(axis=1)
+        total = float(np.sum(peak + np.log(np.exp(log_like - peak[:, None]).sum(axis=1))))
+        for j in range(x.shape[1]):
+            seen = ~np.isnan(x[:, j])
+            params[j] = _m_step(post[seen].T @ onehot[j][seen], params[j], nodes)
+        if abs(total - previous) < tol * abs(total):
+            converged = True
+            break
+        previous = total
+    post, _ = _posterior(x, params, nodes, prior)
+    return params, post, total, iteration, converged
+
+
+def _scores(a: float, b: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """d log P(k | θ_q) / d(a, b_1..b_K-1), shape (nodes, K, 1 + K-1)."""
+    k_max = len(b) + 1
+    star = _cumulative(GRMItem("", "", a, tuple(b)), nodes)
+    slope = star * (1 - star)
+    p = np.clip(star[:, :-1] - star[:, 1:], 1e-300, None)
+    d_a = np.zeros_like(star)
+    d_a[:, 1:-1] = slope[:, 1:-1] * (nodes[:, None] - b[None, :])
+    grad = np.zeros((len(nodes), k_max, k_max))
+    grad[:, :, 0] = (d_a[:, :-1] - d_a[:, 1:]) / p
+    for t in range(1, k_max):  # threshold b_t moves P*_t: category t-1 gains, t loses
+        grad[:, t, t] = -a * slope[:, t] / p[:, t]
+        grad[:, t - 1, t] = a * slope[:, t] / p[:, t - 1]
+    return grad
+
+
+def _standard_errors(x, params, post) -> list[np.ndarray]:
+    """SEs of (a, b) from the cross-product of the respondents' marginal score vectors."""
+    blocks = []
+    for j, param in enumerate(params):
+        a, b = _unpack(param)
+        grad = _scores(a, b, FIT_NODES)
+        block = np.zeros((len(x), len(b) + 1))
+        seen = ~np.isnan(x[:, j])
+        cats = x[seen, j].astype(int)
+        block[seen] = np.einsum("nq,nqp->np", post[seen], grad[:, cats, :].transpose(1, 0, 2))
+        blocks.append(block)
+    scores = np.hstack(blocks)
+    covariance = np.linalg.pinv(scores.T @ scores)
+    se = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    width = blocks[0].shape[1]
+    return [se[j * width : (j + 1) * width] for j in range(len(params))]
+
+
+def _rmsd(x_j: np.ndarray, post: np.ndarray, a: float, b: np.ndarray, categories: int) -> float:
+    """The largest category RMSD of observed (posterior-weighted) against expected shares."""
+    seen = ~np.isnan(x_j)
+    counts = post[seen].T @ np.eye(categories)[x_j[seen].astype(int)]
+    mass = counts.sum(axis=1)
+    observed = counts / np.maximum(mass, 1e-12)[:, None]
+    expected = np.exp(_log_probabilities(a, b, FIT_NODES))
+    weights = mass / mass.sum()
+    return float(np.sqrt(weights @ (observed - expected) ** 2).max())
+
+
+def fit_grm(
+    responses: np.ndarray,
+    item_ids: Sequence[str],
+    scales: Sequence[str],
+    categories: int,
+    *,
+    max_iter: int = 500,
+    tol: float = 1e-7,
+) -> GRMFit:
+    """Fit a unidimensional graded response model to each scale's items by MML (EM).
+
+    Parameters
+    ----------
+    responses : ndarray of shape (respondents, items)
+        Keyed categories ``0..categories-1``, NaN where unanswered.
+    item_ids, scales : sequences of str
+        Each column's item id and scale; every scale is fitted on its own, θ ~ N(0, 1).
+    categories : int
+        How many answer categories every item has.
+    """
+    x = np.asarray(responses, dtype=float)
+    if x.ndim != 2 or x.shape[1] != len(item_ids) or len(item_ids) != len(scales):
+        raise ValueError("one item id and one scale per column")
+    seen_values = x[~np.isnan(x)]
+    if np.any((seen_values < 0) | (seen_values >= categories) | (seen_values % 1 != 0)):
+        raise ValueError(f"responses must be whole categories 0..{categories - 1}")
+    items, fit, info, warnings = {}, {}, {}, []
+    respondents, loglik, iterations, converged = {}, {}, {}, {}
+    for scale in dict.fromkeys(scales):
+        cols = [j for j, s in enumerate(scales) if s == scale]
+        rows = ~np.all(np.isnan(x[:, cols]), axis=1)
+        block = x[np.ix_(rows, cols)]
+        params, post, total, its, done = _fit_scale(block, categories, max_iter, tol)
+        ses = _standard_errors(block, params, post)
+        respondents[scale], loglik[scale] = int(rows.sum()), total
+        iterations[scale], converged[scale] = its, done
+        if not done:
+            warnings.append(f"{scale}: the fit did not converge in {its} iterations")
+        for j, param, se in zip(cols, params, ses, strict=True):
+            a, b = _unpack(param)
+            items[j] = GRMItem(
+                item_ids[j], scale, a, tuple(float(v) for v in b), float(se[0]),
+                tuple(float(v) for v in se[1:]),
+            )  # fmt: skip
+            fit[item_ids[j]] = _rmsd(block[:, cols.index(j)], post, a, b, categories)
+            warnings.extend(_sparse(item_ids[j], x[:, j], categories))
+        grid = np.array(INFORMATION_GRID)
+        info[scale] = tuple(float(v) for v in scale_information([items[j] for j in cols], grid))
+    return GRMFit(
+        tuple(items[j] for j in range(len(item_ids))), respondents, loglik, iterations,
+        converged, fit, info, INFORMATION_GRID, tuple(warnings),
+    )  # fmt: skip
+
+
+def _sparse(item_id: str, x_j: np.ndarray, categories: int) -> list[str]:
+    """The documented too-few-data rule for one item, as plain warnings."""
+    seen = x_j[~np.isnan(x_j)].astype(int)
+    problems = []
+    if len(seen) < MIN_RESPONDENTS:
+        problems.append(
+            f"{item_id}: only {len(seen)} answers (fewer than {MIN_RESPONDENTS}); "
+            "its parameters are not stable"
+        )
+    counts = np.bincount(seen, minlength=categories)
+    thin = [str(k + 1) for k in range(categories) if counts[k] < MIN_CATEGORY]
+    if thin:
+        problems.append(
+            f"{item_id}: fewer than {MIN_CATEGORY} answers in keyed categor"
+            f"{'y' if len(thin) == 1 else 'ies'} {', '.join(thin)}; its thresholds are not stable"
+        )
+    return problems
