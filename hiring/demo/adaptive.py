@@ -23,14 +23,10 @@ FIRST_PERSON = 101  # names and addresses apart from the full-form candidates'
 
 def demo_bank_fit(questionnaire, *, n: int = CALIBRATION_SAMPLE, random_state: int = 5):
     """Fit the graded response model to simulated applicants' answers to ``questionnaire``."""
-    from hiring.assessment.irt import fit_grm
-    from hiring.assessment.scoring import keyed_trait_items, trait_item_ids
+    from hiring.assessment.item_banks import calibrate_questionnaire
 
     sample = simulate_applicants(n, questionnaire=questionnaire, random_state=random_state)
-    ids = trait_item_ids(questionnaire)
-    keyed = keyed_trait_items(questionnaire, sample.responses) - 1  # categories 0..points-1
-    scales = [questionnaire.likert_by_id[i].scale for i in ids]
-    return fit_grm(keyed, ids, scales, questionnaire.response_scale.points)
+    return calibrate_questionnaire(questionnaire, sample.responses)
 
 
 def calibrate_demo_bank(db, questionnaire, fit=None):
