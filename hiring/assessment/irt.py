@@ -171,12 +171,20 @@ def _log_probabilities(a: float, b: np.ndarray, nodes: np.ndarray) -> np.ndarray
 
 def _m_step(counts: np.ndarray, start: np.ndarray, nodes: np.ndarray) -> np.ndarray:
     """Maximise one item's expected complete-data log-likelihood over (log a, b1, log gaps)."""
-    bounds = [(np.log(0.05), np.log(8.0)), (-8.0, 8.0)] + [(-7.0, 2.5)] * (len(start) - 2)
 
-    def loss(x: np.ndarray) -> float:
-        return -float(np.sum(counts * _log_probabilities(*_unpack(x), nodes)))
+    def loss(x: np.ndarray) -> tuple[float, np.ndarray]:
+        a, b = _unpack(x)
+        value = -float(np.sum(counts * _log_probabilities(a, b, nodes)))
+        grad = np.einsum("qk,qkp->p", counts, _scores(a, b, nodes))
+        # chain rule to (log a, b1, log gaps): b_t = b1 + the gaps up to t
+        tail = np.cumsum(grad[1:][::-1])[::-1]
+        natural = np.concatenate([[grad[0] * a, tail[0]], np.exp(x[2:]) * tail[1:]])
+        return value, -natural
 
-    return minimize(loss, start, method="L-BFGS-B", bounds=bounds, options={"maxiter": 25}).x
+    found = minimize(loss, start, jac=True, method="BFGS", options={"maxiter": 25}).x
+    # keep a and the gaps in a range where an empty category cannot run them off to infinity
+    return np.concatenate([[np.clip(found[0], -3.0, 2.1), np.clip(found[1], -8.0, 8.0)],
+                           np.clip(found[2:], -7.0, 2.5)])  # fmt: skip
 
 
 def _start(x: np.ndarray, categories: int) -> np.ndarray:

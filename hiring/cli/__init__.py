@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "incumbents": ("calibration", "incumbents_group", "Import a role's incumbents (current employees with a performance outcome)."),
     "init": ("admin", "init", "Create an empty instance: folder, secret key and database schema."),
     "invite": ("invite", "invite", "Invite everyone in FILE.csv (columns name,email[,role]) and print each link."),
+    "irt": ("irt", "irt_group", "Calibrate the adaptive form's item bank (graded response model) and list its versions."),
     "models": ("calibration", "models_group", "List, activate and suspend a role's model versions."),
     "purge": ("rights", "purge", "Erase candidates past the retention period."),
     "questionnaire": ("questionnaire", "questionnaire", "Check questionnaire files, score answers and study reliability."),

@@ -766,6 +766,26 @@ def m0029_webhooks(db: Database) -> None:
     db["webhook_attempts"].create_index(["delivery_id"])
 
 
+@MIGRATIONS(name="0035_item_banks")
+def m0035_item_banks(db: Database) -> None:
+    """Calibrated item banks for the adaptive form: graded-response parameters, versioned.
+
+    A bank belongs to one questionnaire content (``questionnaire_hash``); ``version`` counts up
+    per questionnaire id. ``items`` is JSON (id, scale, a, b, a_se, b_se per item) and
+    ``summary`` holds the calibration's respondents, item fit and warnings.
+    """
+    db["item_banks"].create(
+        {
+            "id": int, "questionnaire_id": str, "questionnaire_version": str,
+            "questionnaire_hash": str, "version": int, "items": str, "summary": str,
+            "created_at": str, "created_by": str,
+        },
+        pk="id",
+        not_null={"questionnaire_id", "questionnaire_hash", "version", "items", "created_at"},
+    )  # fmt: skip
+    db["item_banks"].create_index(["questionnaire_id", "version"], unique=True)
+
+
 @MIGRATIONS(name="0036_adaptive_form")
 def m0036_adaptive_form(db: Database) -> None:
     """The adaptive short form: a role's choice, a candidate's pages, θ and SE in results.
