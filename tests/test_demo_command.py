@@ -58,7 +58,7 @@ def test_running_the_demo_again_refuses_and_says_what_reset_would_delete(built, 
     one_line_error(
         result,
         "already exists",
-        "30 candidates",
+        "36 candidates",
         "3 staff accounts",
         "passwords",
         "--reset",
@@ -121,3 +121,15 @@ def test_the_demo_manager_sees_real_onboarding_plans(built):
         modules = cohorts.cohort(db, manager.id, [h["id"] for h in hires])
         assert modules, "the cohort plan is empty"
     close_all()
+
+
+def test_the_demo_role_uses_the_adaptive_form_and_some_candidates_took_it(built):
+    with sqlite3.connect(built / "hiring.sqlite3") as conn:
+        forms = dict(conn.execute("SELECT title, form FROM job_roles"))
+        taken = conn.execute(
+            "SELECT count(*), sum(r.fit IS NOT NULL), sum(r.thetas IS NOT NULL) FROM results r "
+            "WHERE r.form = 'adaptive'"
+        ).fetchone()
+        banks = conn.execute("SELECT count(*) FROM item_banks").fetchone()[0]
+    assert "adaptive" in forms.values()
+    assert taken == (6, 6, 6) and banks == 1

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import minimize
 
+from hiring.store.plurals import plural
+
 # The fixed θ grid of EAP scores: wide enough that a N(0, 1) prior has no mass beyond it.
 EAP_POINTS = 121
 EAP_HALF_WIDTH = 6.0
@@ -333,7 +335,7 @@ def _sparse(item_id: str, x_j: np.ndarray, categories: int) -> list[str]:
     problems = []
     if len(seen) < MIN_RESPONDENTS:
         problems.append(
-            f"{item_id}: only {len(seen)} answers (fewer than {MIN_RESPONDENTS}); "
+            f"{item_id}: only {plural(len(seen), 'answer')} (fewer than {MIN_RESPONDENTS}); "
             "its parameters are not stable"
         )
     counts = np.bincount(seen, minlength=categories)

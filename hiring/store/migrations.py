@@ -784,3 +784,27 @@ def m0035_item_banks(db: Database) -> None:
         not_null={"questionnaire_id", "questionnaire_hash", "version", "items", "created_at"},
     )  # fmt: skip
     db["item_banks"].create_index(["questionnaire_id", "version"], unique=True)
+
+
+@MIGRATIONS(name="0036_adaptive_form")
+def m0036_adaptive_form(db: Database) -> None:
+    """The adaptive short form: a role's choice, a candidate's pages, θ and SE in results.
+
+    ``job_roles.form`` is ``full`` or ``adaptive``. A candidate is pinned at consent to the
+    form and the item bank version they take (``candidates.form``, ``item_bank_version``) and
+    gets a ``cat_seed``; ``adaptive_pages`` keeps the statements of each adaptive page once
+    its first answer is saved, so reloading, going back or resuming shows the same page.
+    ``results.thetas`` holds θ, its SE and the statements asked per scale (JSON).
+    """
+    db["job_roles"].add_column("form", str, not_null_default="full")
+    db["candidates"].add_column("form", str)
+    db["candidates"].add_column("item_bank_version", int)
+    db["candidates"].add_column("cat_seed", int)
+    db["adaptive_pages"].create(
+        {"candidate_id": int, "number": int, "item_ids": str, "created_at": str},
+        pk=("candidate_id", "number"),
+        foreign_keys=[("candidate_id", "candidates", "id")],
+    )
+    db["results"].add_column("form", str)
+    db["results"].add_column("item_bank_version", int)
+    db["results"].add_column("thetas", str)

@@ -89,6 +89,21 @@ class ManagerForm(FlaskForm):
     hiring_manager = SelectField("Hiring manager", coerce=_int_or_none, validate_choice=True)
 
 
+class AssessmentFormForm(FlaskForm):
+    """Choose the full questionnaire or the adaptive short form for a role's new candidates."""
+
+    form = SelectField(
+        "Form new candidates take",
+        choices=[
+            SelectChoice("full", "Full questionnaire: every statement"),
+            SelectChoice(
+                "adaptive", "Adaptive short form: only the statements needed for a precise score"
+            ),
+        ],
+        validators=[InputRequired(message="Choose a form.")],
+    )
+
+
 class ConfirmForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
 
