@@ -83,16 +83,11 @@ def reminder_message(
     config: Mapping, *, name: str, email: str, role_title: str, link: str, expires_at: str,
     opt_out_link: str,
 ) -> EmailMessage:  # fmt: skip
-    """Build the reminder to a candidate who has not finished, with a new link and an opt-out.
-
-    ``List-Unsubscribe`` (RFC 2369) carries the opt-out page too, for mail programs that offer
-    an unsubscribe button.
-    """
+    """Build the reminder to a candidate who has not finished, with a new link and an opt-out."""
     message = invite_message(
         config, name=name, email=email, role_title=role_title, link=link, expires_at=expires_at
     )
     message.replace_header("Subject", f"Reminder: your assessment for the {role_title} role")
-    message["List-Unsubscribe"] = f"<{opt_out_link}>"
     message.set_content(
         f"Hello {name},\n\n"
         f"This is a reminder: your assessment for the {role_title} role is not finished yet. "

@@ -36,7 +36,9 @@ def send(ctx: click.Context, dry_run: bool) -> None:
         click.echo(
             f"{verb}: day {item.day} reminder to candidate {item.candidate_id} ({item.email})"
         )
-    if problem:
+    if problem and dry_run:
+        click.echo(f"Note: {problem}.")
+    elif problem:
         raise HiringError(f"{plural(len(made), 'reminder')} due, none made: {problem}.")
     done = "due; nothing recorded or sent" if dry_run else "queued for the task queue to send"
     click.echo(f"{plural(len(made), 'reminder')} {done}.")
