@@ -132,7 +132,10 @@ def test_the_recruiter_sees_reminders_sent_and_the_opt_out(app, db, client, auth
     cid = _invite(db, make_role(db), "Sam Seen", days_ago=2.5)
     auth.login("recruiter")
     before = client.get(f"/candidates/{cid}").get_data(as_text=True)
-    assert "No reminder sent yet. Reminders go 2 and 5 days after the invitation" in before
+    assert (
+        "No reminder sent yet. Reminders go while the link works, on these days after the invitation: 2, 5"
+        in before
+    )
     with SMTPSink() as sink:
         (message,) = _run_due(app, sink)
     reminders.opt_out(db, _opt_out_link(message).rsplit("/", 1)[1])
