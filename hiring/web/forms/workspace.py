@@ -89,11 +89,13 @@ class BulkForm(FlaskForm):
         "Move the selected candidates to",
         choices=choices((s, s.title()) for s in (*ADVANCING, "rejected")),
         default=ADVANCING[0],
+        id="bulk-status",  # the filter form above has its own "status"
     )
-    override = BooleanField("This decision goes against the fit score")
+    override = BooleanField("This decision goes against the fit score", id="bulk-override")
     reason = TextAreaField(
         "One reason for all of them (required for a rejection or an override)",
         validators=[Optional(), Length(max=MAX_REASON)],
+        id="bulk-reason",
     )
 
 
