@@ -195,3 +195,23 @@ def test_a_real_worker_sends_a_due_reminder_once_across_a_restart(app, db):
             assert "send-reminders" in output, output
     assert [m["to"] for m in sink.messages] == [["wes@example.test"]]
     assert db["candidate_reminders"].count_where("candidate_id = ?", [cid]) == 1
+
+
+def test_a_bad_setting_makes_the_hourly_task_say_so_and_send_nothing(app, db, caplog):
+    _invite(db, make_role(db), "Bea Badsetting", days_ago=3)
+    app.config.update(REMINDER_DAYS="two,five", BASE_URL=BASE)
+    reminders_task()
+    run_queued_tasks(app)
+    assert "HIRING_REMINDER_DAYS must be whole days" in caplog.text
+    assert db["candidate_reminders"].count == 0
+
+
+def test_a_bad_setting_is_one_line_from_the_command(run, monkeypatch):
+    assert run("init").exit_code == 0
+    monkeypatch.setenv("HIRING_REMINDER_DAYS", "soon")
+    result = run("reminders", "send")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "Error: HIRING_REMINDER_DAYS must be whole days separated by commas (like 2,5) or off, "
+        "not 'soon'."
+    ]

@@ -122,7 +122,10 @@ def reminders_task() -> int:
     """Send the reminders due now (as `hiring reminders send` does); return how many."""
     app = task_app()
     db = get_db(app.config["DATABASE"])
-    made, problem = send_reminders(db, app.config, datetime.now(UTC))
+    try:
+        made, problem = send_reminders(db, app.config, datetime.now(UTC))
+    except reminders.ReminderError as error:  # a bad HIRING_REMINDER_DAYS: say so, hourly
+        made, problem = [], error.message
     if problem:
         log.warning("send-reminders: %s", problem)
     for item in made:
