@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "models": ("calibration", "models_group", "List, activate and suspend a role's model versions."),
     "purge": ("rights", "purge", "Erase candidates past the retention period."),
     "questionnaire": ("questionnaire", "questionnaire", "Check questionnaire files, score answers and study reliability."),
+    "reminders": ("reminders", "reminders_group", "Remind candidates who have not finished (README, Reminders)."),
     "report": ("reports", "report", "Write one candidate's PDF report to a file (kept in the instance's report cache too)."),
     "reports": ("reports", "reports", "Render the reports of every assessed candidate of a role, in parallel."),
     "rescore": ("calibration", "rescore", "Recompute the fit of the role's assessed candidates with its active model."),

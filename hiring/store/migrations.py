@@ -766,6 +766,35 @@ def m0029_webhooks(db: Database) -> None:
     db["webhook_attempts"].create_index(["delivery_id"])
 
 
+@MIGRATIONS(name="0030_candidate_reminders")
+def m0030_candidate_reminders(db: Database) -> None:
+    """Reminders to candidates who have not finished, and the candidates who stopped them.
+
+    A ``candidate_reminders`` row is one configured day (``HIRING_REMINDER_DAYS``) of one
+    candidate: its reminder was queued (``delivery_id`` names the e-mail in
+    ``mail_deliveries``), or skipped because a later day was already due when the queue got
+    to it. The primary key makes each day's reminder go out at most once, whichever worker
+    runs it and however often it restarts. ``token_hash`` is the SHA-256 of the opt-out link
+    the reminder carried; a ``reminder_opt_outs`` row says the candidate followed one.
+    """
+    db["candidate_reminders"].create(
+        {
+            "candidate_id": int, "day": int, "status": str, "token_hash": str,
+            "delivery_id": int, "at": str,
+        },
+        pk=("candidate_id", "day"),
+        not_null={"status", "at"},
+        foreign_keys=[("candidate_id", "candidates", "id")],
+    )  # fmt: skip
+    db["candidate_reminders"].create_index(["token_hash"], unique=True)
+    db["reminder_opt_outs"].create(
+        {"candidate_id": int, "at": str},
+        pk="candidate_id",
+        not_null={"at"},
+        foreign_keys=[("candidate_id", "candidates", "id")],
+    )
+
+
 @MIGRATIONS(name="0035_item_banks")
 def m0035_item_banks(db: Database) -> None:
     """Calibrated item banks for the adaptive form: graded-response parameters, versioned.

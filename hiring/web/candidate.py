@@ -23,12 +23,13 @@ from flask import (
     g,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
 
 from hiring.assessment.questionnaire import QuestionnaireError
-from hiring.candidates import invites, journey
+from hiring.candidates import invites, journey, reminders
 from hiring.candidates.records import (
     ACCOMMODATION_PAGE,
     AlreadySubmitted,
@@ -41,11 +42,11 @@ from hiring.errors import HiringError
 from hiring.roles.services import RoleError, get_role
 from hiring.web.database import db
 from hiring.web.errors import STORAGE_ERRORS, storage_failed
-from hiring.web.forms.candidate import ConsentForm, self_id_form_class
+from hiring.web.forms.candidate import ConsentForm, StopRemindersForm, self_id_form_class
 from hiring.web.journey_pages import JourneySpec, add_question_pages
 
 bp = Blueprint("candidate", __name__)
-TOKEN_IN_PATH = re.compile(r"/a/[A-Za-z0-9_-]+")
+TOKEN_IN_PATH = re.compile(r"(/a/|/reminders/stop/)[A-Za-z0-9_-]+")
 log = logging.getLogger("hiring")
 
 
@@ -54,8 +55,8 @@ class RedactInviteTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/a/" in message:
-            record.msg, record.args = TOKEN_IN_PATH.sub("/a/[redacted]", message), ()
+        if "/a/" in message or "/reminders/stop/" in message:
+            record.msg, record.args = TOKEN_IN_PATH.sub(r"\1[redacted]", message), ()
         return True
 
 
@@ -253,3 +254,17 @@ def done():
     return render_template(
         "candidate/done.html", candidate=g.candidate, role=role, saved_time=saved_time
     )
+
+
+@bp.route("/reminders/stop/<token>", methods=["GET", "POST"])
+def stop_reminders(token: str):
+    """Stop reminder e-mails from a reminder's link, with no sign-in (the invitation stays)."""
+    form = StopRemindersForm()
+    try:
+        if request.method == "POST" and form.validate():
+            holder = reminders.opt_out(db(), token)
+        else:  # a mail scanner opening the link changes nothing: stopping takes the button
+            holder = reminders.opt_out_holder(db(), token)
+    except reminders.ReminderError:
+        return _link_problem(404)
+    return render_template("candidate/stop_reminders.html", form=form, holder=holder)

@@ -25,6 +25,10 @@ class ConsentForm(FlaskForm):
     )
 
 
+class StopRemindersForm(FlaskForm):
+    """Stop reminder e-mails about an unfinished assessment (only the CSRF token)."""
+
+
 class QuestionPage(FlaskForm):
     """Base of every questionnaire page: the signed time the page was shown."""
 
