@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("admin", "init", "Create an empty instance: folder, secret key and database schema."),
     "invite": ("invite", "invite", "Invite everyone in FILE.csv (columns name,email[,role]) and print each link."),
     "models": ("calibration", "models_group", "List, activate and suspend a role's model versions."),
+    "outcomes": ("outcomes", "outcomes_group", "Import hires' later job performance for predictive validation."),
     "purge": ("rights", "purge", "Erase candidates past the retention period."),
     "questionnaire": ("questionnaire", "questionnaire", "Check questionnaire files, score answers and study reliability."),
     "report": ("reports", "report", "Write one candidate's PDF report to a file (kept in the instance's report cache too)."),
@@ -44,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "study": ("study", "study_group", "Run incumbent studies: current employees take the assessment (README, Incumbent study)."),
     "sweep": ("instance", "sweep", "Finish interrupted file deletions and remove orphaned report and model files."),
     "users": ("users", "users", "Manage staff accounts."),
+    "validation": ("validation", "validation_group", "Validation of a role's fit: predictive validity on hires, calibration and retention."),
     "webhooks": ("webhooks", "webhooks_group", "Manage webhook subscriptions and deliveries (see docs/integrations.md)."),
     "worker": ("worker", "worker", "Work through the task queue until stopped (Ctrl+C finishes the running tasks first)."),
 }  # fmt: skip
