@@ -159,12 +159,16 @@ def _retention(hires: dict[int, dict], outcomes: dict[int, dict]) -> dict[str, l
             ]
             if values:
                 kept = int(sum(values))
-                rows.append(BandRetention(band, len(values), kept, wilson_interval(kept, len(values))))
+                rows.append(
+                    BandRetention(band, len(values), kept, wilson_interval(kept, len(values)))
+                )
         out[column] = rows
     return out
 
 
-def predictive_view(db: Database, role_id: int, ryy: dict[str, float] | None = None) -> PredictiveView:
+def predictive_view(
+    db: Database, role_id: int, ryy: dict[str, float] | None = None
+) -> PredictiveView:
     """Gather a role's predictive validity; ``ryy`` gives outcomes' reliabilities (optional)."""
     role = get_role(db, role_id)
     pool, hires = _fits(db, role_id)
@@ -188,7 +192,11 @@ def predictive_view(db: Database, role_id: int, ryy: dict[str, float] | None = N
         )
         if count:
             label = LABELS[column]
-            results.append(OutcomeValidity(column, label, count, estimate, _reading(label, column, estimate, count)))
+            results.append(
+                OutcomeValidity(
+                    column, label, count, estimate, _reading(label, column, estimate, count)
+                )
+            )
         if column in YES_NO and count:
             calibration[column] = recalibration(values, fit)
     return PredictiveView(
