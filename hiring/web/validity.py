@@ -35,10 +35,14 @@ from hiring.web.forms.calibration import (
     ActivateForm,
     CalibrateForm,
     IncumbentUploadForm,
+    OutcomeUploadForm,
+    ReliabilityForm,
     SuspendForm,
 )
 from hiring.web.forms.workspace import ConfirmForm
 from hiring.web.roles import role_or_404
+from hiring.workspace.outcomes import OutcomeFileError, import_outcomes
+from hiring.workspace.predictive_validity import predictive_view
 
 bp = Blueprint("validity", __name__, url_prefix="/admin/validity")
 T = TypeVar("T")
@@ -263,3 +267,57 @@ def rescore(role_id: int):
         lambda _run: "Re-scoring is on the task queue; this page shows how far it has got.",
     )
     return _back(role_id)
+
+
+def _predictive_page(role_id: int, upload=None, problems=(), status=200):
+    """Render the predictive-validity page, with the reliabilities the query string gives."""
+    role_or_404(role_id)
+    form = ReliabilityForm(request.args)
+    ryy = {}
+    if form.validate():
+        ryy = {f.name: f.data for f in form if f.data is not None}
+    else:
+        status = 400 if status == 200 else status
+    view = predictive_view(db(), role_id, ryy)
+    html = render_template(
+        "validity/predictive.html",
+        view=view,
+        ryy_form=form,
+        upload_form=upload or OutcomeUploadForm(),
+        problems=problems,
+    )
+    return html, status
+
+
+@bp.route("/<int:role_id>/predictive")
+@roles_required("admin")
+def predictive(role_id: int):
+    """Show whether the fit predicts how hires do: corrected validity, calibration, retention."""
+    return _predictive_page(role_id)
+
+
+@bp.route("/<int:role_id>/outcomes", methods=["POST"])
+@roles_required("admin")
+def upload_outcomes(role_id: int):
+    """Import hires' outcomes from an uploaded CSV; list every problem when it has any."""
+    role_or_404(role_id)
+    form = OutcomeUploadForm()
+    if not form.validate():
+        return _predictive_page(role_id, upload=form, status=400)
+    name = form.file.data.filename or "outcomes.csv"
+    try:
+        text = decode_text(form.file.data.read(MAX_FILE_BYTES + 1), name)
+        result = import_outcomes(db(), role_id, text, filename=name, actor=g.user.username)
+    except InputFileError as error:
+        form.file.errors = [error.message]
+        return _predictive_page(role_id, upload=form, status=400)
+    except OutcomeFileError as error:
+        return _predictive_page(role_id, upload=form, problems=error.problems, status=400)
+    for notice in result.notices:
+        flash(notice, "info")
+    flash(
+        f"Imported {plural(result.rows, 'outcome row')} for {plural(result.hires, 'hire')} "
+        f"({', '.join(result.columns)}).",
+        "success",
+    )
+    return redirect(url_for("validity.predictive", role_id=role_id))

@@ -62,3 +62,33 @@ class SuspendForm(FlaskForm):
         "Reason for suspending",
         validators=[InputRequired(message="Say why."), Length(max=MAX_REASON)],
     )
+
+
+class OutcomeUploadForm(FlaskForm):
+    """Upload hires' later job performance (KPIs, rating, retention)."""
+
+    file = FileField(
+        "Outcome CSV file", validators=[FileRequired(message="Choose a CSV file to upload.")]
+    )
+
+
+def _reliability(label: str) -> FloatField:
+    return FloatField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(min=0.01, max=1, message="A reliability is above 0 and at most 1."),
+        ],
+    )
+
+
+class ReliabilityForm(FlaskForm):
+    """The outcomes' reliabilities, to correct for them too (read from the query string)."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    csat = _reliability("Reliability of CSAT")
+    qa = _reliability("Reliability of the QA score")
+    handle_time = _reliability("Reliability of handle time")
+    rating = _reliability("Reliability of the manager rating (e.g. 0.52 for one rater)")
