@@ -3,8 +3,8 @@
 import io
 
 import pytest
-from candidate_records import insert_candidate
 from calibration_data import calibrated_role
+from candidate_records import insert_candidate
 from page_support import csrf_token
 from scipy.special import expit
 
