@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "apikeys": ("apikeys", "apikeys_group", "Manage API keys (see docs/integrations.md for the scopes)."),
     "backup": ("instance", "backup", "Back up the instance into the new folder PATH while it keeps running."),
     "calibrate": ("calibration", "calibrate", "Fit the role's fit model on its incumbents and report its out-of-fold validity."),
-    "candidates": ("candidates", "candidates_group", "Find candidates and their ids."),
+    "candidates": ("candidates", "candidates_group", "Find candidates and their ids; import past applicants."),
     "db": ("admin", "db_group", "Database schema commands."),
     "demo": ("demo", "demo", "Build a demo instance with synthetic data and serve it on this machine."),
     "erase": ("rights", "erase", "Erase one candidate: every row, cached report and derived record."),

@@ -789,5 +789,9 @@ def m0032_hire_outcomes(db: Database) -> None:
 
 @MIGRATIONS(name="0033_imported_candidates")
 def m0033_imported_candidates(db: Database) -> None:
-    """Mark candidates imported from past hiring (``source = 'imported'``; NULL: assessed here)."""
+    """Mark candidates imported from past hiring (``source = 'imported'``; NULL: assessed here).
+
+    ``external_id`` keeps the id the past applicant had in the file they came from.
+    """
     db["candidates"].add_column("source", str)
+    db["candidates"].add_column("external_id", str)
