@@ -121,9 +121,12 @@ def parse_history(db: Database, role_id: int, text: str, name: str):
 
 def import_history(
     db: Database, instance_path: str | Path, role_id: int, text: str, *,
-    filename: str = "applicants.csv", actor: str = "cli",
+    filename: str = "applicants.csv", actor: str = "cli", synthetic: bool = False,
 ) -> HistoryImport:  # fmt: skip
-    """Score and store a clean past-applicant file for the role, all rows or none."""
+    """Score and store a clean past-applicant file for the role, all rows or none.
+
+    ``synthetic`` labels the rows synthetic too (the demo's made-up history).
+    """
     role = get_role(db, role_id)
     questionnaire, sheet, people = parse_history(db, role_id, text, filename)
     try:
@@ -140,6 +143,7 @@ def import_history(
                 if model is not None
                 else profile_fit(db, role, questionnaire, scores[k])
             )
+            person["synthetic"] = int(synthetic)
             _store(db, role, questionnaire, sheet, k, person, scores[k], fit, model, now)
         counts = {d: sum(p["decision"] == d for p in people) for d in DECISIONS}
         audit.record(
@@ -162,6 +166,7 @@ def _store(db, role, questionnaire, sheet, k, person, scores, fit, model, now) -
             "role_id": role["id"], "name": person["name"], "email": person["email"],
             "status": status, "invited_at": assessed, "submitted_at": assessed,
             "decided_at": decided, "source": IMPORTED, "external_id": sheet.ids[k],
+            "synthetic": person["synthetic"],
             **list_columns(fit, scores),
         }
     ).last_pk  # fmt: skip

@@ -117,9 +117,15 @@ def _reading(label: str, outcome: str, e: PredictiveEstimate | None, measured: i
             f"Not estimated: {measured} hires have a fit and a measured {label}; at least 4 "
             "with differing values are needed."
         )
-    sign = "shorter" if outcome in LOWER_IS_BETTER else "higher"
+    better = e.observed_r >= 0
+    if outcome in YES_NO:
+        relation = f"hires with a higher fit were {'more' if better else 'less'} often {label}"
+    elif outcome in LOWER_IS_BETTER:
+        relation = f"a higher fit went with {'shorter' if better else 'longer'} {label}"
+    else:
+        relation = f"a higher fit went with {'higher' if better else 'lower'} {label}"
     text = (
-        f"Among {e.n} hires, a higher fit went with {sign} {label}: r = {e.observed_r:.2f} "
+        f"Among {e.n} hires, {relation}: r = {e.observed_r:.2f} "
         f"(95% CI {e.observed_r_ci[0]:.2f} to {e.observed_r_ci[1]:.2f}). Applicants' fit "
         f"varies {e.u:.1f} times as much as hires', so among all applicants the estimate is "
         f"{e.corrected_r:.2f} ({e.corrected_r_ci[0]:.2f} to {e.corrected_r_ci[1]:.2f})."
