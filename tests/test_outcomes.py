@@ -140,3 +140,11 @@ def test_erasing_a_hire_erases_their_outcomes(run, pool):
     assert db["hire_outcomes"].count == 59
     assert not list(db["hire_outcomes"].rows_where("candidate_id = ?", [first]))
     close_all()
+
+
+def test_calibrate_including_hires_needs_a_known_outcome_and_a_threshold_for_a_kpi(run, pool):
+    result = run("calibrate", "--role", pool["slug"], "--include-hires", "csat")
+    assert result.exit_code == 2
+    assert "Give the csat value that counts as success (a threshold)." in result.output
+    result = run("calibrate", "--role", pool["slug"], "--include-hires", "tenure")
+    assert result.exit_code == 2 and "Unknown outcome 'tenure'" in result.output

@@ -73,3 +73,65 @@ def test_only_admins_see_the_page(client, auth, hired, user):
     role, _text = hired
     auth.login(user)
     assert client.get(f"/admin/validity/{role['id']}/predictive").status_code == 403
+
+
+@pytest.mark.slow
+def test_recalibrate_including_hires_makes_a_new_version_on_the_queue_that_waits_for_review(
+    client, auth, hired, db, queue_worker
+):
+    from queue_support import wait_for_job
+
+    from hiring.modeling import calibration
+
+    role, text = hired
+    auth.login("admin")
+    assert _post(client, role["id"], text).status_code == 302
+    # make the hires' scores real: they need stored results to join the training data
+    _give_results(db, role["id"])
+    page = client.get(f"/admin/validity/{role['id']}/predictive").get_data(as_text=True)
+    bad = client.post(
+        f"/admin/validity/{role['id']}/calibrate-with-hires",
+        data={"csrf_token": csrf_token(page), "outcome": "csat", "method": "logistic"},
+    )
+    assert bad.status_code == 400
+    assert "Give the csat value that counts as success" in bad.get_data(as_text=True)
+    active = db["job_roles"].get(role["id"])["model_version_id"]
+    response = client.post(
+        f"/admin/validity/{role['id']}/calibrate-with-hires",
+        data={"csrf_token": csrf_token(page), "outcome": "retained_90", "method": "logistic"},
+    )
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    job_id = int(location.split("job=")[1].split("#")[0])
+    job = wait_for_job(db, role["id"], job_id)
+    assert job.status == "done", job.message
+    newest = calibration.get_version(db, job.version_id)
+    assert newest.status == "new" and "50 hires among them" in newest.label
+    assert newest.metadata["hires"] == {"n": 50, "criterion": "retained_90 is yes"}
+    assert newest.report.n == 120 + 50
+    assert db["job_roles"].get(role["id"])["model_version_id"] == active  # never by itself
+    assert "Review it below before activating it." in client.get(location).get_data(as_text=True)
+
+
+def _give_results(db, role_id):
+    """Store scores for the role's hires, drawn like the calibration data's."""
+    import json
+
+    import numpy as np
+
+    from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+
+    hires = [
+        r["id"] for r in db["candidates"].rows_where("role_id = ? AND status = 'hired'", [role_id])
+    ]
+    sample = simulate_incumbents(len(hires), random_state=2)
+    for cid, row in zip(hires, sample.features, strict=True):
+        values = dict(zip(FEATURE_IDS, (float(v) for v in np.round(row, 2)), strict=True))
+        scales = {k: values[k] for k in FEATURE_IDS[:5]}
+        competencies = {k: values[k] for k in FEATURE_IDS[5:]}
+        db["results"].insert(
+            {
+                "candidate_id": cid,
+                "scores": json.dumps({"scales": scales, "competencies": competencies}),
+            }
+        )

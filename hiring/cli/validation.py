@@ -6,7 +6,7 @@ import click
 
 from hiring.cli.calibration import _app_db
 from hiring.errors import HiringError
-from hiring.workspace.outcomes import OUTCOMES
+from hiring.modeling.hire_outcomes import OUTCOMES
 from hiring.workspace.predictive_validity import validation_summary
 
 

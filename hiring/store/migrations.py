@@ -792,6 +792,9 @@ def m0033_imported_candidates(db: Database) -> None:
     """Mark candidates imported from past hiring (``source = 'imported'``; NULL: assessed here).
 
     ``external_id`` keeps the id the past applicant had in the file they came from.
+    ``calibration_jobs.hires_criterion`` (JSON) says which hires' outcome a calibration
+    "including hires" adds to the incumbents, and who counts as a success on it.
     """
     db["candidates"].add_column("source", str)
     db["candidates"].add_column("external_id", str)
+    db["calibration_jobs"].add_column("hires_criterion", str)

@@ -34,6 +34,7 @@ from hiring.web.database import db
 from hiring.web.forms.calibration import (
     ActivateForm,
     CalibrateForm,
+    HiresCalibrationForm,
     IncumbentUploadForm,
     OutcomeUploadForm,
     ReliabilityForm,
@@ -269,7 +270,7 @@ def rescore(role_id: int):
     return _back(role_id)
 
 
-def _predictive_page(role_id: int, upload=None, problems=(), status=200):
+def _predictive_page(role_id: int, upload=None, problems=(), status=200, hires_form=None):
     """Render the predictive-validity page, with the reliabilities the query string gives."""
     role_or_404(role_id)
     form = ReliabilityForm(request.args)
@@ -285,6 +286,7 @@ def _predictive_page(role_id: int, upload=None, problems=(), status=200):
         ryy_form=form,
         upload_form=upload or OutcomeUploadForm(),
         problems=problems,
+        hires_form=hires_form or HiresCalibrationForm(),
     )
     return html, status
 
@@ -321,3 +323,27 @@ def upload_outcomes(role_id: int):
         "success",
     )
     return redirect(url_for("validity.predictive", role_id=role_id))
+
+
+@bp.route("/<int:role_id>/calibrate-with-hires", methods=["POST"])
+@roles_required("admin")
+def calibrate_with_hires(role_id: int):
+    """Start calibrating a new version on incumbents and hires; it is reviewed and activated as usual."""
+    role_or_404(role_id)
+    form = HiresCalibrationForm()
+    if not form.validate():
+        if form.csrf_token.errors:
+            abort(400)
+        return _predictive_page(role_id, status=400, hires_form=form)
+    from hiring.modeling import tasks  # the task queue (Huey) is loaded when first used
+    from hiring.modeling.hire_outcomes import hires_criterion
+
+    try:
+        criterion = hires_criterion(form.outcome.data, form.threshold.data)
+        job = tasks.start_calibration(
+            db(), role_id, method=form.method.data, actor=g.user.username, hires=criterion
+        )
+    except HiringError as error:
+        form.threshold.errors = [error.message]
+        return _predictive_page(role_id, status=400, hires_form=form)
+    return redirect(url_for("validity.role", role_id=role_id, job=job.id, _anchor="calibration"))

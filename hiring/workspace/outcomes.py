@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from hiring.accounts import audit
+from hiring.modeling.hire_outcomes import NUMERIC, OUTCOMES, YES_NO
 from hiring.modeling.incumbents import (
     DEMOGRAPHIC_NAMES,
     MAX_COLLECTED,
@@ -29,25 +30,6 @@ from hiring.roles.services import get_role
 from hiring.store.csv_input import cell_number, parse_csv
 from hiring.store.db import write_transaction
 from hiring.store.text_input import InputFileError
-
-# column: (lowest, highest) allowed value
-NUMERIC = {
-    "csat": (0.0, 100.0),
-    "qa": (0.0, 100.0),
-    "handle_time": (0.0, math.inf),
-    "rating": (-math.inf, math.inf),
-}
-YES_NO = ("retained_90", "retained_180")
-OUTCOMES = (*NUMERIC, *YES_NO)
-LOWER_IS_BETTER = frozenset({"handle_time"})
-LABELS = {
-    "csat": "customer satisfaction (CSAT)",
-    "qa": "quality-assurance score",
-    "handle_time": "average handle time",
-    "rating": "manager rating",
-    "retained_90": "still employed at 90 days",
-    "retained_180": "still employed at 180 days",
-}
 
 
 class OutcomeFileError(IncumbentFileError):
@@ -191,16 +173,3 @@ def import_outcomes(
         )  # fmt: skip
     columns = tuple(c for c in OUTCOMES if any(c in row for row in rows))
     return OutcomeImport(len(rows), hires, columns, tuple(notices))
-
-
-def latest_outcomes(db: Database, role_id: int) -> dict[int, dict[str, float | None]]:
-    """Each hire's latest measured value of every outcome (None where never measured)."""
-    found: dict[int, dict[str, float | None]] = {}
-    for row in db["hire_outcomes"].rows_where(
-        "role_id = ?", [role_id], order_by="candidate_id, measured_on"
-    ):
-        values = found.setdefault(row["candidate_id"], dict.fromkeys(OUTCOMES))
-        for column in OUTCOMES:
-            if row[column] is not None:
-                values[column] = row[column]
-    return found

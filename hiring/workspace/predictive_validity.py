@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from sqlite_utils import Database
 
+from hiring.modeling.hire_outcomes import LABELS, LOWER_IS_BETTER, OUTCOMES, YES_NO, latest_outcomes
 from hiring.modeling.predictive import (
     SMALL_SAMPLE,
     PredictiveEstimate,
@@ -24,7 +25,6 @@ from hiring.modeling.predictive import (
 )
 from hiring.modeling.versions import ModelVersion, list_versions
 from hiring.roles.services import get_role
-from hiring.workspace.outcomes import LABELS, LOWER_IS_BETTER, OUTCOMES, YES_NO, latest_outcomes
 
 BAND_ORDER = ("strong", "good", "moderate", "low", "knock-out", "not calibrated")
 ASSUMPTIONS = (
