@@ -148,3 +148,17 @@ def test_calibrate_including_hires_needs_a_known_outcome_and_a_threshold_for_a_k
     assert "Give the csat value that counts as success (a threshold)." in result.output
     result = run("calibrate", "--role", pool["slug"], "--include-hires", "tenure")
     assert result.exit_code == 2 and "Unknown outcome 'tenure'" in result.output
+
+
+def test_purge_erases_a_hire_past_retention_with_their_outcomes(run, pool):
+    assert run("outcomes", "import", "--role", pool["slug"], str(pool["path"])).exit_code == 0
+    first = next(iter(pool["hires"]))
+    db = get_db(pool["database"])
+    db["candidates"].update(first, {"decided_at": "2020-01-01T00:00:00+00:00"})
+    close_all()
+    result = run("purge", "--days", "365")
+    assert result.exit_code == 0, result.output
+    db = get_db(pool["database"])
+    assert not list(db["hire_outcomes"].rows_where("candidate_id = ?", [first]))
+    assert db["hire_outcomes"].count == 59
+    close_all()
