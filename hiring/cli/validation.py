@@ -7,6 +7,7 @@ import click
 from hiring.cli.calibration import _app_db
 from hiring.errors import HiringError
 from hiring.modeling.hire_outcomes import OUTCOMES
+from hiring.store.plurals import plural
 from hiring.workspace.predictive_validity import validation_summary
 
 
@@ -53,7 +54,7 @@ def summary(ctx, role_slug, ryy, as_json) -> None:
         click.echo(json.dumps(numbers, indent=2))
         return
     click.echo(
-        f"{role['slug']}: {numbers['applicants']} assessed applicants, {numbers['hires']} hires, "
+        f"{role['slug']}: {numbers['applicants']} assessed applicants, {plural(numbers['hires'], 'hire')}, "
         f"{numbers['hires_with_outcomes']} with outcomes."
     )
     for name, row in numbers["predictive"].items():

@@ -18,6 +18,7 @@ from hiring.demo.candidates import DEMO_ROLE
 from hiring.demo.synthetic import simulate_applicants, synthetic_people
 from hiring.modeling.live_model import active_model
 from hiring.roles import services as roles
+from hiring.store.plurals import plural
 from hiring.workspace.outcomes import import_outcomes
 
 PAST_APPLICANTS = 150
@@ -109,6 +110,6 @@ def add_demo_history(ctx) -> None:
     )  # fmt: skip
     ctx.lines.append(
         f"Predictive validity: {result.candidates} synthetic past applicants imported "
-        f"({result.hired} hired on the fit), with outcomes for {outcomes.hires} hires. "
+        f"({result.hired} hired on the fit), with outcomes for {plural(outcomes.hires, 'hire')}. "
         "See Validity, then Predictive validity."
     )

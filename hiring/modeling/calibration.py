@@ -280,7 +280,7 @@ def _store_version(db: Database, role: dict, row: dict[str, Any], actor: str) ->
     label = f"v{seq} · {report.method} · {plural(report.n, 'incumbent')}"
     metadata = json.loads(row["metadata"])
     if metadata.get("hires"):  # the count above includes them
-        label = f"v{seq} · {report.method} · {report.n} people, {plural(metadata['hires']['n'], 'hire')} among them"
+        label = f"v{seq} · {report.method} · {plural(report.n, 'person')}, {plural(metadata['hires']['n'], 'hire')} among them"
     if metadata["synthetic_incumbents"]:
         label += " (synthetic)"
     row = {**row, "role_id": role["id"], "label": label, "created_by": actor}

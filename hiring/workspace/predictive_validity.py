@@ -25,6 +25,7 @@ from hiring.modeling.predictive import (
 )
 from hiring.modeling.versions import ModelVersion, list_versions
 from hiring.roles.services import get_role
+from hiring.store.plurals import plural
 
 BAND_ORDER = ("strong", "good", "moderate", "low", "knock-out", "not calibrated")
 ASSUMPTIONS = (
@@ -114,7 +115,7 @@ def _fits(db: Database, role_id: int) -> tuple[np.ndarray, dict[int, dict]]:
 def _reading(label: str, outcome: str, e: PredictiveEstimate | None, measured: int) -> str:
     if e is None:
         return (
-            f"Not estimated: {measured} hires have a fit and a measured {label}; at least 4 "
+            f"Not estimated: {plural(measured, 'hire')} have a fit and a measured {label}; at least 4 "
             "with differing values are needed."
         )
     better = e.observed_r >= 0
@@ -125,7 +126,7 @@ def _reading(label: str, outcome: str, e: PredictiveEstimate | None, measured: i
     else:
         relation = f"a higher fit went with {'higher' if better else 'lower'} {label}"
     text = (
-        f"Among {e.n} hires, {relation}: r = {e.observed_r:.2f} "
+        f"Among {plural(e.n, 'hire')}, {relation}: r = {e.observed_r:.2f} "
         f"(95% CI {e.observed_r_ci[0]:.2f} to {e.observed_r_ci[1]:.2f}). Applicants' fit "
         f"varies {e.u:.1f} times as much as hires', so among all applicants the estimate is "
         f"{e.corrected_r:.2f} ({e.corrected_r_ci[0]:.2f} to {e.corrected_r_ci[1]:.2f})."
@@ -133,7 +134,7 @@ def _reading(label: str, outcome: str, e: PredictiveEstimate | None, measured: i
     if e.corrected_r_ci[0] <= 0 <= e.corrected_r_ci[1]:
         text += " The interval includes zero: these hires do not show that the fit predicts it."
     if e.small_sample:
-        text += f" Only {e.n} hires: read it as provisional."
+        text += f" Only {plural(e.n, 'hire')}: read it as provisional."
     return text
 
 
