@@ -245,7 +245,7 @@ def test_recruiters_see_the_form_in_the_list_the_candidate_page_and_the_export(
     assert "Adaptive short form" in page and "SE" in page
     export = client.get(f"/roles/{adaptive_role['id']}/candidates.csv")
     lines = export.get_data(as_text=True).splitlines()
-    assert lines[0].endswith(",form") and lines[1].endswith(",adaptive")
+    assert lines[0].endswith(",form,source") and lines[1].endswith(",adaptive,assessed")
 
 
 def test_person_fit_flags_random_answers_and_straight_lining_is_not_checked(taker, db):

@@ -13,6 +13,7 @@ from hiring.demo.adaptive import add_demo_adaptive
 from hiring.demo.calibration import add_demo_calibration
 from hiring.demo.candidates import add_demo_candidates
 from hiring.demo.context import DEMO_BASE_URL, DemoContext
+from hiring.demo.history import add_demo_history
 from hiring.demo.self_id import add_synthetic_self_identification
 from hiring.demo.study import add_demo_study
 from hiring.demo.workspace import add_demo_decisions
@@ -45,6 +46,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     add_demo_candidates,
     add_demo_calibration,
     add_demo_adaptive,
+    add_demo_history,
     add_synthetic_self_identification,
     add_demo_decisions,
     add_demo_study,

@@ -795,6 +795,40 @@ def m0030_candidate_reminders(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0032_hire_outcomes")
+def m0032_hire_outcomes(db: Database) -> None:
+    """Hires' later job performance, one row per hire and measurement date.
+
+    The KPI columns are kept as given (NULL where the file left them blank: nothing is
+    imputed); ``retained_90`` and ``retained_180`` are 1/0. A row belongs to its candidate,
+    so erasing the candidate erases it.
+    """
+    db["hire_outcomes"].create(
+        {
+            "candidate_id": int, "role_id": int, "measured_on": str, "csat": float, "qa": float,
+            "handle_time": float, "rating": float, "retained_90": int, "retained_180": int,
+            "file_name": str, "imported_at": str, "imported_by": str,
+        },
+        pk=("candidate_id", "measured_on"),
+        not_null={"role_id", "measured_on", "imported_at"},
+        foreign_keys=[("candidate_id", "candidates", "id"), ("role_id", "job_roles", "id")],
+    )  # fmt: skip
+    db["hire_outcomes"].create_index(["role_id"])
+
+
+@MIGRATIONS(name="0033_imported_candidates")
+def m0033_imported_candidates(db: Database) -> None:
+    """Mark candidates imported from past hiring (``source = 'imported'``; NULL: assessed here).
+
+    ``external_id`` keeps the id the past applicant had in the file they came from.
+    ``calibration_jobs.hires_criterion`` (JSON) says which hires' outcome a calibration
+    "including hires" adds to the incumbents, and who counts as a success on it.
+    """
+    db["candidates"].add_column("source", str)
+    db["candidates"].add_column("external_id", str)
+    db["calibration_jobs"].add_column("hires_criterion", str)
+
+
 @MIGRATIONS(name="0035_item_banks")
 def m0035_item_banks(db: Database) -> None:
     """Calibrated item banks for the adaptive form: graded-response parameters, versioned.

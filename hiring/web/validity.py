@@ -34,11 +34,16 @@ from hiring.web.database import db
 from hiring.web.forms.calibration import (
     ActivateForm,
     CalibrateForm,
+    HiresCalibrationForm,
     IncumbentUploadForm,
+    OutcomeUploadForm,
+    ReliabilityForm,
     SuspendForm,
 )
 from hiring.web.forms.workspace import ConfirmForm
 from hiring.web.roles import role_or_404
+from hiring.workspace.outcomes import OutcomeFileError, import_outcomes
+from hiring.workspace.predictive_validity import predictive_view
 
 bp = Blueprint("validity", __name__, url_prefix="/admin/validity")
 T = TypeVar("T")
@@ -263,3 +268,82 @@ def rescore(role_id: int):
         lambda _run: "Re-scoring is on the task queue; this page shows how far it has got.",
     )
     return _back(role_id)
+
+
+def _predictive_page(role_id: int, upload=None, problems=(), status=200, hires_form=None):
+    """Render the predictive-validity page, with the reliabilities the query string gives."""
+    role_or_404(role_id)
+    form = ReliabilityForm(request.args)
+    ryy = {}
+    if form.validate():
+        ryy = {f.name: f.data for f in form if f.data is not None}
+    else:
+        status = 400 if status == 200 else status
+    view = predictive_view(db(), role_id, ryy)
+    html = render_template(
+        "validity/predictive.html",
+        view=view,
+        ryy_form=form,
+        upload_form=upload or OutcomeUploadForm(),
+        problems=problems,
+        hires_form=hires_form or HiresCalibrationForm(),
+    )
+    return html, status
+
+
+@bp.route("/<int:role_id>/predictive")
+@roles_required("admin")
+def predictive(role_id: int):
+    """Show whether the fit predicts how hires do: corrected validity, calibration, retention."""
+    return _predictive_page(role_id)
+
+
+@bp.route("/<int:role_id>/outcomes", methods=["POST"])
+@roles_required("admin")
+def upload_outcomes(role_id: int):
+    """Import hires' outcomes from an uploaded CSV; list every problem when it has any."""
+    role_or_404(role_id)
+    form = OutcomeUploadForm()
+    if not form.validate():
+        return _predictive_page(role_id, upload=form, status=400)
+    name = form.file.data.filename or "outcomes.csv"
+    try:
+        text = decode_text(form.file.data.read(MAX_FILE_BYTES + 1), name)
+        result = import_outcomes(db(), role_id, text, filename=name, actor=g.user.username)
+    except InputFileError as error:
+        form.file.errors = [error.message]
+        return _predictive_page(role_id, upload=form, status=400)
+    except OutcomeFileError as error:
+        return _predictive_page(role_id, upload=form, problems=error.problems, status=400)
+    for notice in result.notices:
+        flash(notice, "info")
+    flash(
+        f"Imported {plural(result.rows, 'outcome row')} for {plural(result.hires, 'hire')} "
+        f"({', '.join(result.columns)}).",
+        "success",
+    )
+    return redirect(url_for("validity.predictive", role_id=role_id))
+
+
+@bp.route("/<int:role_id>/calibrate-with-hires", methods=["POST"])
+@roles_required("admin")
+def calibrate_with_hires(role_id: int):
+    """Start calibrating a new version on incumbents and hires; it is reviewed and activated as usual."""
+    role_or_404(role_id)
+    form = HiresCalibrationForm()
+    if not form.validate():
+        if form.csrf_token.errors:
+            abort(400)
+        return _predictive_page(role_id, status=400, hires_form=form)
+    from hiring.modeling import tasks  # the task queue (Huey) is loaded when first used
+    from hiring.modeling.hire_outcomes import hires_criterion
+
+    try:
+        criterion = hires_criterion(form.outcome.data, form.threshold.data)
+        job = tasks.start_calibration(
+            db(), role_id, method=form.method.data, actor=g.user.username, hires=criterion
+        )
+    except HiringError as error:
+        form.threshold.errors = [error.message]
+        return _predictive_page(role_id, status=400, hires_form=form)
+    return redirect(url_for("validity.role", role_id=role_id, job=job.id, _anchor="calibration"))

@@ -62,3 +62,54 @@ class SuspendForm(FlaskForm):
         "Reason for suspending",
         validators=[InputRequired(message="Say why."), Length(max=MAX_REASON)],
     )
+
+
+class OutcomeUploadForm(FlaskForm):
+    """Upload hires' later job performance (KPIs, rating, retention)."""
+
+    file = FileField(
+        "Outcome CSV file", validators=[FileRequired(message="Choose a CSV file to upload.")]
+    )
+
+
+def _reliability(label: str) -> FloatField:
+    return FloatField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(min=0.01, max=1, message="A reliability is above 0 and at most 1."),
+        ],
+    )
+
+
+class ReliabilityForm(FlaskForm):
+    """The outcomes' reliabilities, to correct for them too (read from the query string)."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    csat = _reliability("Reliability of CSAT")
+    qa = _reliability("Reliability of the QA score")
+    handle_time = _reliability("Reliability of handle time")
+    rating = _reliability("Reliability of the manager rating (e.g. 0.52 for one rater)")
+
+
+class HiresCalibrationForm(FlaskForm):
+    """Calibrate a new version on the incumbents and the hires, with one outcome as success."""
+
+    outcome = SelectField(
+        "Hires' success is",
+        choices=[
+            SelectChoice("retained_90", "still employed at 90 days"),
+            SelectChoice("retained_180", "still employed at 180 days"),
+            SelectChoice("csat", "CSAT at or above the threshold"),
+            SelectChoice("qa", "QA score at or above the threshold"),
+            SelectChoice("rating", "manager rating at or above the threshold"),
+            SelectChoice("handle_time", "handle time at or below the threshold"),
+        ],
+        default="retained_90",
+    )
+    threshold = FloatField("Threshold (for a KPI)", validators=[Optional()])
+    method = SelectField(
+        "Model", choices=[SelectChoice(m, m.title()) for m in METHODS], default="logistic"
+    )
