@@ -55,11 +55,11 @@ def test_two_categories_give_the_log_likelihood_of_ordinary_logistic_regression(
 
 def test_the_null_model_and_nagelkerke_by_hand():
     y = np.array([0, 0, 1, 1, 1, 2])
-    assert null_log_likelihood(y) == pytest.approx(2 * np.log(2 / 6) + 3 * np.log(3 / 6) + np.log(1 / 6))
-    # Cox-Snell 1 - exp(2 (L0 - L) / n) over its maximum 1 - exp(2 L0 / n)
-    assert nagelkerke_r2(-4.0, -6.0, 10) == pytest.approx(
-        (1 - np.exp(-0.4)) / (1 - np.exp(-1.2))
+    assert null_log_likelihood(y) == pytest.approx(
+        2 * np.log(2 / 6) + 3 * np.log(3 / 6) + np.log(1 / 6)
     )
+    # Cox-Snell 1 - exp(2 (L0 - L) / n) over its maximum 1 - exp(2 L0 / n)
+    assert nagelkerke_r2(-4.0, -6.0, 10) == pytest.approx((1 - np.exp(-0.4)) / (1 - np.exp(-1.2)))
 
 
 @pytest.mark.parametrize(

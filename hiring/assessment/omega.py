@@ -118,7 +118,7 @@ def omega_with_interval(
     draws = [sample_omega(items[rng.integers(0, n, n)])[0] for _ in range(resamples)]
     finite = np.array([d for d in draws if np.isfinite(d)])
     tail = (1 - confidence) / 2
-    low, high = (np.quantile(finite, [tail, 1 - tail]) if finite.size else (np.nan, np.nan))
+    low, high = np.quantile(finite, [tail, 1 - tail]) if finite.size else (np.nan, np.nan)
     sem = standard_error_of_measurement
     return Omega(
         omega, float(low), float(high), sem(scale_score_sd, omega),

@@ -59,7 +59,9 @@ class ItemDif:
     delta_r2: float  # Nagelkerke R² of model 3 minus model 1
     jodoin_gierl: str  # A, B or C
     zumbo_thomas: str
-    direction: str  # "higher" or "lower": the group's answers at the same total; "" if no uniform DIF
+    direction: (
+        str  # "higher" or "lower": the group's answers at the same total; "" if no uniform DIF
+    )
 
     @property
     def flagged(self) -> bool:
@@ -117,7 +119,9 @@ def fit_ordinal(x: np.ndarray, y: np.ndarray) -> OrdinalFit:
     counts = np.bincount(y, minlength=k)
     cumulative = np.clip(np.cumsum(counts)[:-1] / y.size, 1e-6, 1 - 1e-6)
     cuts = np.log(cumulative / (1 - cumulative))
-    start = np.concatenate([[cuts[0]], np.log(np.maximum(np.diff(cuts), 1e-3)), np.zeros(x.shape[1])])
+    start = np.concatenate(
+        [[cuts[0]], np.log(np.maximum(np.diff(cuts), 1e-3)), np.zeros(x.shape[1])]
+    )
     result = minimize(
         _negative_log_likelihood, start, args=(x, y, k), jac=True, method="BFGS",
         options={"gtol": 1e-6, "maxiter": 1000},
@@ -165,12 +169,11 @@ def item_dif(
     total = np.asarray(total, dtype=float)
     z = (total - total.mean()) / (total.std() or 1.0)  # scaling helps the optimiser only
     g = np.asarray(in_group, dtype=float)
-    fits = [
-        fit_ordinal(np.column_stack(columns), y)
-        for columns in ([z], [z, g], [z, g, z * g])
-    ]
+    fits = [fit_ordinal(np.column_stack(columns), y) for columns in ([z], [z, g], [z, g, z * g])]
     ll = [f.log_likelihood for f in fits]
-    uniform, nonuniform, both = (max(0.0, 2 * d) for d in (ll[1] - ll[0], ll[2] - ll[1], ll[2] - ll[0]))
+    uniform, nonuniform, both = (
+        max(0.0, 2 * d) for d in (ll[1] - ll[0], ll[2] - ll[1], ll[2] - ll[0])
+    )
     null = null_log_likelihood(y)
     delta = nagelkerke_r2(ll[2], null, y.size) - nagelkerke_r2(ll[0], null, y.size)
     any_p = float(chi2.sf(both, 2))

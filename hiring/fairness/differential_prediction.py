@@ -27,6 +27,7 @@ CONFIDENCE = 0.95
 CONTINUOUS = "continuous"
 BINARY = "yes/no"
 MAX_NEWTON = 100
+MIN_PREDICTION_GROUP = 20  # people in the group and in the rest, on top of the small-cell rules
 
 
 class PredictionFitError(ValueError):

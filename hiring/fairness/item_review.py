@@ -58,8 +58,11 @@ class DifReview:
             "items": self.items,
             "characteristics": [
                 {
-                    "characteristic": c.characteristic, "name": c.name, "tested": c.tested,
-                    "not_tested": c.not_tested, "tests": [r.to_dict() for r in c.rows],
+                    "characteristic": c.characteristic,
+                    "name": c.name,
+                    "tested": c.tested,
+                    "not_tested": c.not_tested,
+                    "tests": [r.to_dict() for r in c.rows],
                 }  # fmt: skip
                 for c in self.characteristics
             ],

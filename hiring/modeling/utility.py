@@ -130,6 +130,29 @@ def brogden_cronbach_gleser(
     )  # fmt: skip
 
 
+def money_utility(
+    validity: float,
+    base_rate: float,
+    *,
+    salary: float,
+    sdy: float | None,
+    cost_per_applicant: float,
+    hires_per_year: int,
+    tenure_years: float,
+    selection_ratio: float,
+) -> MoneyUtility:
+    """Brogden-Cronbach-Gleser from a model's point-biserial validity and base rate.
+
+    The validity with the 0/1 outcome is converted to the biserial one (with the latent
+    continuous performance, as for Naylor-Shine); SDy defaults to 40% of ``salary``.
+    """
+    latent = biserial_from_point_biserial(validity, base_rate)
+    return brogden_cronbach_gleser(
+        latent, selection_ratio, hires_per_year, tenure_years,
+        default_sdy(salary) if sdy is None else sdy, cost_per_applicant,
+    )  # fmt: skip
+
+
 def empirical_success_ratio(y: np.ndarray, score: np.ndarray, share: float) -> tuple[float, int]:
     """Return the high-performer rate among the top ``share`` by ``score`` and their number."""
     y = np.asarray(y, dtype=float)
