@@ -3,10 +3,10 @@
 import json
 
 import numpy as np
-
-from benchmarks.simulate_norms import simulate_responses
 from calibration_data import scores_csv
 from candidate_records import insert_candidate
+
+from benchmarks.simulate_norms import simulate_responses
 from hiring.fairness.incumbent_identity import import_identity, parse_identity_csv
 from hiring.modeling import calibration
 from hiring.modeling.incumbents import Criterion

@@ -157,3 +157,8 @@ def _identities(db: Database, candidate_ids: list[int]) -> list[dict[str, Any]]:
         )
     }
     return [{k: found.get(c, {}).get(k) for k in keys} for c in candidate_ids]
+
+
+def dif_summary(db: Database, role_id: int, **options: Any) -> dict[str, Any]:
+    """The ``dif`` part of the validation summary's ``fairness`` object, as plain data."""
+    return dif_review(db, role_id, **options).to_dict()

@@ -98,7 +98,7 @@ def _test_groups(
     return result
 
 
-def differential_prediction_summary(
+def prediction_review(
     db: Database,
     role_id: int,
     *,
@@ -128,3 +128,8 @@ def differential_prediction_summary(
             tables.append(_test_groups(name, names[name], labels, fit, y, smallest))
     identified = sum(any(v is not None for v in p.values()) for p in people)
     return PredictionReview(sample.role, len(ids), identified, tables)
+
+
+def differential_prediction_summary(db: Database, role_id: int, **options: Any) -> dict[str, Any]:
+    """The ``differential_prediction`` part of the validation summary, as plain data."""
+    return prediction_review(db, role_id, **options).to_dict()

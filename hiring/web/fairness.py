@@ -14,7 +14,7 @@ from hiring.fairness.chart import impact_chart
 from hiring.fairness.dif import ALPHA as DIF_ALPHA
 from hiring.fairness.item_review import dif_review
 from hiring.fairness.method import method_page
-from hiring.fairness.prediction_review import differential_prediction_summary
+from hiring.fairness.prediction_review import prediction_review
 from hiring.reports.errors import ReportError
 from hiring.roles import services as roles
 from hiring.roles.profiles import feature_names
@@ -100,7 +100,7 @@ def items(role_id: int):
 def prediction(role_id: int):
     """Show whether the same fit goes with the same outcome in every group (Cleary)."""
     try:
-        review = differential_prediction_summary(
+        review = prediction_review(
             db(), role_id, questions=current_app.config["SELF_ID"],
             min_cell=current_app.config["FAIRNESS_MIN_CELL"],
         )  # fmt: skip

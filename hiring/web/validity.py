@@ -24,8 +24,8 @@ from flask import (
 from hiring.errors import HiringError
 from hiring.modeling import calibration, calibration_jobs, rescoring
 from hiring.modeling.calibration_chart import calibration_chart, importance_chart
-from hiring.modeling.incumbents import Criterion, IncumbentFileError
 from hiring.modeling.incumbent_evidence import sjt_incremental_summary
+from hiring.modeling.incumbents import Criterion, IncumbentFileError
 from hiring.modeling.measurement import role_reliability
 from hiring.modeling.validity import latest_drift_check, utility_summary, validity_view
 from hiring.roles import services as roles
