@@ -92,6 +92,43 @@ def test_criterion_reliability_raises_the_corrected_value_only(run, pool):
     assert bad.exit_code == 2 and "--ryy 'csat=1.4'" in bad.output
 
 
+def test_differential_prediction_on_hires_finds_a_planted_intercept_gap(run, pool, tmp_path):
+    """Women's CSAT is 5 points higher at every fit: the Cleary model sees an intercept gap."""
+    db = get_db(pool["database"])
+    women = set(list(pool["hires"])[::2])
+    for cid in pool["hires"]:
+        db["self_identification"].insert(
+            {"candidate_id": cid, "sex": "Woman" if cid in women else "Man", "recorded_at": "x"}
+        )
+    close_all()
+    perf = pool["sample"].performance
+    lines = [
+        f"{cid},2026-03-01,{70 + 2 * perf[k] + (5 if cid in women else 0):.2f}"
+        for cid, k in pool["hires"].items()
+    ]
+    path = tmp_path / "gap.csv"
+    path.write_text("candidate_id,measured_on,csat\n" + "\n".join(lines) + "\n")
+    imported = run("outcomes", "import", "--role", pool["slug"], str(path))
+    assert imported.exit_code == 0, imported.output
+    summary = _summary(run, pool["slug"])
+    hires = summary["fairness"]["differential_prediction_hires"]
+    assert hires["design"] == "predictive"
+    csat = hires["outcomes"]["csat"]
+    assert csat["n"] == 60 and csat["n_identified"] == 60
+    sex = next(c for c in csat["characteristics"] if c["characteristic"] == "sex")
+    woman = next(r for r in sex["results"] if r["group"] == "Woman")
+    low, high = woman["intercept_difference_ci"]
+    assert low < 5 < high and low > 0  # the planted gap, found and bracketed
+    assert woman["slope_difference_ci"][0] < 0 < woman["slope_difference_ci"][1]
+    assert "higher than everyone else's" in woman["reading"]
+    assert summary["utility"] is None  # no salary given
+    assert summary["measurement"]["respondents"] == 0  # these applicants have no stored answers
+    plain = run("validation", "summary", "--role", pool["slug"])
+    assert "Differential prediction on hires' customer satisfaction (CSAT):" in plain.output
+    bad = run("validation", "summary", "--role", pool["slug"], "--sdy", "20000")
+    assert bad.exit_code == 2 and "--sdy needs --salary" in bad.output
+
+
 def test_a_bad_file_names_every_problem_and_imports_nothing(run, pool, tmp_path):
     hired = list(pool["hires"])
     path = tmp_path / "bad.csv"

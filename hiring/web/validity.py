@@ -24,8 +24,10 @@ from flask import (
 from hiring.errors import HiringError
 from hiring.modeling import calibration, calibration_jobs, rescoring
 from hiring.modeling.calibration_chart import calibration_chart, importance_chart
+from hiring.modeling.incumbent_evidence import sjt_incremental_summary
 from hiring.modeling.incumbents import Criterion, IncumbentFileError
-from hiring.modeling.validity import latest_drift_check, validity_view
+from hiring.modeling.measurement import role_reliability
+from hiring.modeling.validity import latest_drift_check, utility_summary, validity_view
 from hiring.roles import services as roles
 from hiring.store.plurals import plural
 from hiring.store.text_input import MAX_FILE_BYTES, InputFileError, decode_text
@@ -36,6 +38,7 @@ from hiring.web.forms.calibration import (
     CalibrateForm,
     HiresCalibrationForm,
     IncumbentUploadForm,
+    MoneyUtilityForm,
     OutcomeUploadForm,
     ReliabilityForm,
     SuspendForm,
@@ -57,6 +60,8 @@ def _page(
     status=200,
     job_id: int | None = None,
     activate_form: ActivateForm | None = None,
+    money_form: MoneyUtilityForm | None = None,
+    money: dict | None = None,
 ):
     job = None
     if job_id is not None:
@@ -84,6 +89,8 @@ def _page(
         confirm_form=ConfirmForm(),
         activate_form=activate_form or ActivateForm(),
         activate_for=version_id if activate_form is not None else None,
+        money_form=money_form or MoneyUtilityForm(formdata=None),
+        money=money,
         chart=calibration_chart,
         importance_chart=importance_chart,
     )
@@ -115,9 +122,43 @@ def index():
 @bp.route("/<int:role_id>")
 @roles_required("admin")
 def role(role_id: int):
-    """Show the evidence of the active (or the chosen) model version of a role."""
-    return _page(
-        role_id, request.args.get("version", type=int), job_id=request.args.get("job", type=int)
+    """Show the evidence of the active (or the chosen) model version of a role.
+
+    With the utility form's fields in the query string, it also shows the expected gain in
+    money (Brogden-Cronbach-Gleser) of the active model.
+    """
+    version_id, job_id = request.args.get("version", type=int), request.args.get("job", type=int)
+    if "salary" not in request.args:
+        return _page(role_id, version_id, job_id=job_id)
+    form = MoneyUtilityForm(formdata=request.args)
+    if not form.validate():
+        return _page(role_id, version_id, job_id=job_id, money_form=form, status=400)
+    role_or_404(role_id)
+    money = utility_summary(
+        db(), role_id, salary=form.salary.data, sdy=form.sdy.data,
+        cost_per_applicant=form.cost.data, hires_per_year=form.hires.data,
+        tenure_years=form.tenure.data, selection_ratio=form.share.data,
+    )  # fmt: skip
+    if money is None:
+        form.salary.errors = ["The role has no active model with a validity to work from."]
+        return _page(role_id, version_id, job_id=job_id, money_form=form, status=400)
+    return _page(role_id, version_id, job_id=job_id, money_form=form, money=money)
+
+
+@bp.route("/<int:role_id>/measurement")
+@roles_required("admin")
+def measurement(role_id: int):
+    """Show how well each scale measures in the applicants, and what the SJT adds to the traits."""
+    role_or_404(role_id)
+    try:
+        role, report = role_reliability(db(), role_id)
+    except HiringError:
+        abort(404)
+    return render_template(
+        "validity/measurement.html",
+        role=role,
+        report=report,
+        incremental=sjt_incremental_summary(db(), role_id),
     )
 
 

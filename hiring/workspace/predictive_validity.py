@@ -100,7 +100,7 @@ class PredictiveView:
     small_sample: int = SMALL_SAMPLE
 
 
-def _fits(db: Database, role_id: int) -> tuple[np.ndarray, dict[int, dict]]:
+def hire_fits(db: Database, role_id: int) -> tuple[np.ndarray, dict[int, dict]]:
     """The fit of every assessed applicant of the role, and the hires' rows by id."""
     rows = list(
         db.query(
@@ -178,7 +178,7 @@ def predictive_view(
 ) -> PredictiveView:
     """Gather a role's predictive validity; ``ryy`` gives outcomes' reliabilities (optional)."""
     role = get_role(db, role_id)
-    pool, hires = _fits(db, role_id)
+    pool, hires = hire_fits(db, role_id)
     outcomes = latest_outcomes(db, role_id)
     ryy = dict(ryy or {})
     sd = float(pool.std(ddof=1)) if pool.size > 1 else math.nan
@@ -220,24 +220,25 @@ def predictive_view(
     )
 
 
-def _clean(value):
+def clean_json(value):
     """Make NaN JSON-safe (null), through lists and dicts."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: clean_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
+        return [clean_json(v) for v in value]
     return value
 
 
 def validation_summary(db: Database, role_id: int, ryy: dict[str, float] | None = None) -> dict:
     """Return the numbers of the role's validation, as ``hiring validation summary`` prints them.
 
-    ``measurement``, ``fairness`` and ``utility`` are filled by their own areas' use cases.
+    ``measurement``, ``fairness`` and ``utility`` are None here; the fairness area's
+    :func:`hiring.fairness.validation.full_validation_summary` fills them.
     """
     view = predictive_view(db, role_id, ryy)
-    return _clean(
+    return clean_json(
         {
             "role": view.role["slug"],
             "applicants": view.applicants,

@@ -2,7 +2,15 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, FloatField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FloatField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from hiring.modeling.model import METHODS
@@ -113,3 +121,41 @@ class HiresCalibrationForm(FlaskForm):
     method = SelectField(
         "Model", choices=[SelectChoice(m, m.title()) for m in METHODS], default="logistic"
     )
+
+
+class MoneyUtilityForm(FlaskForm):
+    """The inputs of the Brogden-Cronbach-Gleser utility (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    salary = FloatField(
+        "Annual salary of the role",
+        validators=[InputRequired(message="Give the annual salary."), NumberRange(min=1, max=1e8)],
+    )
+    sdy = FloatField(
+        "SDy: how much a year's performance varies in money (blank: 40% of the salary)",
+        validators=[Optional(), NumberRange(min=0, max=1e8)],
+    )
+    cost = FloatField(
+        "Cost of assessing one applicant",
+        default=0,
+        validators=[InputRequired(message="Give the cost per applicant (0 if none)."),
+                    NumberRange(min=0, max=1e6)],
+    )  # fmt: skip
+    hires = IntegerField(
+        "Hires per year",
+        validators=[InputRequired(message="Give the hires per year."), NumberRange(min=1, max=1e6)],
+    )
+    tenure = FloatField(
+        "Average years a hire stays",
+        default=1.5,
+        validators=[InputRequired(message="Give the average tenure in years."),
+                    NumberRange(min=0.1, max=50)],
+    )  # fmt: skip
+    share = FloatField(
+        "Share of applicants hired (selection ratio, e.g. 0.2)",
+        default=0.2,
+        validators=[InputRequired(message="Give the share of applicants hired."),
+                    NumberRange(min=0.01, max=1, message="Give a share between 0.01 and 1.")],
+    )  # fmt: skip
