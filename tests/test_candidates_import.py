@@ -123,6 +123,6 @@ def test_imported_candidates_are_labelled_in_the_list_page_export_and_fairness(
     page = client.get(f"/candidates/{next(first)['id']}").get_data(as_text=True)
     assert '<span class="synthetic-badge">imported</span>' in page
     export = client.get(f"/roles/{role['id']}/candidates.csv").get_data(as_text=True).splitlines()
-    assert export[0].endswith(",synthetic,source") and export[1].endswith(",imported")
+    assert export[0].endswith(",synthetic,form,source") and export[1].endswith(",imported")
     fairness = client.get(f"/admin/fairness/{role['id']}").get_data(as_text=True)
     assert "3 imported from past hiring" in fairness
