@@ -68,6 +68,7 @@ def test_json_has_ids_and_the_facts_shown(run, people):
             "band": "strong",
             "submitted_at": entries[0]["submitted_at"],
             "synthetic": False,
+            "imported": False,
         }
     ]
     assert entries[0]["submitted_at"][:4].isdigit()

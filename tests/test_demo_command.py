@@ -58,7 +58,7 @@ def test_running_the_demo_again_refuses_and_says_what_reset_would_delete(built, 
     one_line_error(
         result,
         "already exists",
-        "30 candidates",
+        "186 candidates",
         "3 staff accounts",
         "passwords",
         "--reset",
@@ -120,4 +120,37 @@ def test_the_demo_manager_sees_real_onboarding_plans(built):
         assert sum(s > 0 for s in steps) >= 2, steps  # most hires have something to learn
         modules = cohorts.cohort(db, manager.id, [h["id"] for h in hires])
         assert modules, "the cohort plan is empty"
+    close_all()
+
+
+def test_the_demo_role_uses_the_adaptive_form_and_some_candidates_took_it(built):
+    with sqlite3.connect(built / "hiring.sqlite3") as conn:
+        forms = dict(conn.execute("SELECT title, form FROM job_roles"))
+        taken = conn.execute(
+            "SELECT count(*), sum(r.fit IS NOT NULL), sum(r.thetas IS NOT NULL) FROM results r "
+            "WHERE r.form = 'adaptive'"
+        ).fetchone()
+        banks = conn.execute("SELECT count(*) FROM item_banks").fetchone()[0]
+    assert "adaptive" in forms.values()
+    assert taken == (6, 6, 6) and banks == 1
+
+
+def test_the_demo_has_past_hires_with_outcomes_for_the_predictive_page(built):
+    from hiring import create_app
+    from hiring.store.db import get_db
+    from hiring.workspace.predictive_validity import validation_summary
+
+    app = create_app({"INSTANCE_PATH": str(built), "TESTING": True})
+    db = get_db(app.config["DATABASE"])
+    role = next(db["job_roles"].rows_where("title LIKE '%demo%'"))
+    summary = validation_summary(db, role["id"])
+    assert summary["hires_with_outcomes"] == 50
+    assert set(summary["predictive"]) == {
+        "csat", "qa", "handle_time", "rating", "retained_90", "retained_180",
+    }  # fmt: skip
+    csat = summary["predictive"]["csat"]
+    assert csat["n"] == 50 and csat["corrected_r"] > csat["observed_r"] > 0
+    assert summary["predictive"]["retained_90"]["auc"] is not None
+    imported = db["candidates"].count_where("source = 'imported' AND synthetic = 1")
+    assert imported == 150
     close_all()

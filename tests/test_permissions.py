@@ -122,6 +122,9 @@ RULES = [
      {"admin": OK, "recruiter": OK, "manager": FORBIDDEN}),
     ("GET", "/roles/{a}/compare?c={ca}&c={ha}", None,
      {"admin": OK, "recruiter": OK, "manager": FORBIDDEN}),
+    ("POST", "/roles/{a}/candidates/bulk",
+     {"c": "{ca}", "action": "decide", "status": "shortlisted"},
+     {"admin": OK, "recruiter": OK, "manager": FORBIDDEN}),
     ("GET", "/candidates/{ca}", None, {"admin": OK, "recruiter": OK, "manager": FORBIDDEN}),
     ("POST", "/candidates/{ca}/status", {"status": "shortlisted"},
      {"admin": OK, "recruiter": OK, "manager": FORBIDDEN}),
@@ -183,6 +186,10 @@ RULES = [
     ("POST", "/candidates/99999/status", {"status": "hired"}, {"recruiter": MISSING}),
     ("POST", "/candidates/99999/notes", {"body": "x"}, {"recruiter": MISSING}),
     ("GET", "/roles/{a}/compare?c={ca}&c={cb}", None, {"recruiter": MISSING}),
+    ("POST", "/roles/99999/candidates/bulk", {"c": "{ca}", "action": "export"},
+     {"recruiter": MISSING}),
+    ("POST", "/roles/{a}/candidates/bulk", {"c": "{cb}", "action": "export"},
+     {"recruiter": 400}),  # another role's candidate: refused, and nothing of theirs shown
     ("GET", "/manager/hires/99999", None, {"manager": MISSING}),
     ("POST", "/admin/users/99999", {"u99999-role": "admin"}, {"admin": MISSING}),
 ]  # fmt: skip
@@ -246,6 +253,12 @@ EFFECTS = {
         ),
     ),
     "/candidates/{ca}/status": (
+        lambda db, w: (db["candidates"].get(w["cand_a"]["id"])["status"],
+                       db["status_history"].count_where("candidate_id = ?", [w["cand_a"]["id"]])),
+        lambda before, after, w: after == ("shortlisted", before[1] + 1),
+        _undo_status,
+    ),
+    "/roles/{a}/candidates/bulk": (
         lambda db, w: (db["candidates"].get(w["cand_a"]["id"])["status"],
                        db["status_history"].count_where("candidate_id = ?", [w["cand_a"]["id"]])),
         lambda before, after, w: after == ("shortlisted", before[1] + 1),

@@ -147,8 +147,10 @@ def test_reliability_reports_alpha_intervals_split_half_and_warnings(tmp_path):
     lines = result.output.splitlines()
     assert lines[0] == "wetco-service v1: 300 respondents"
     warmth = next(line for line in lines if line.startswith("warmth"))
-    n, k, alpha, low, _, high = warmth.split()[1:]
+    n, k, alpha, low, _, high, omega, o_low, _, o_high, sem = warmth.split()[1:]
     assert (n, k) == ("300", "8") and float(low) < float(alpha) < float(high)
+    assert float(o_low) < float(omega) < float(o_high) and 0 < float(sem) < 1
+    assert any(line.startswith("omega: McDonald's omega total") for line in lines)
     assert any(line.startswith("SJT split-half (odd/even, n=300)") for line in lines)
 
 
@@ -159,6 +161,9 @@ def test_reliability_json_is_machine_readable(tmp_path):
     assert data["respondents"] == 120
     assert [s["id"] for s in data["scales"]] == [s.id for s in q.scales]
     assert data["sjt_split_half"]["n"] == 120
+    warmth = data["scales"][0]
+    assert warmth["omega_ci_low"] < warmth["omega"] < warmth["omega_ci_high"]
+    assert warmth["sem_ci_low"] < warmth["sem"] < warmth["sem_ci_high"]
 
 
 def test_scores_from_the_cli_match_the_library(tmp_path):

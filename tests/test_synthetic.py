@@ -146,3 +146,39 @@ def test_bad_parameters_are_refused():
         simulate_incumbents(10, base_rate=0.0)
     with pytest.raises(ValueError):
         simulate_incumbents(0)
+
+
+def test_selection_hires_the_top_of_the_pool_and_observes_only_them():
+    from hiring.demo.synthetic import simulate_selection
+
+    sample = simulate_selection(500, selection_ratio=0.2, validity=0.4, random_state=1)
+    assert sample.synthetic and sample.hired.sum() == 100
+    assert sample.fit[sample.hired].min() >= sample.fit[~sample.hired].max()
+    assert np.isnan(sample.performance[~sample.hired]).all()
+    assert np.isfinite(sample.performance[sample.hired]).all()
+    assert set(np.unique(sample.retained[sample.hired])) <= {0.0, 1.0}
+
+
+def test_corrected_validity_covers_the_truth_at_the_nominal_rate_and_observed_is_biased_low():
+    from scipy.stats import binom
+
+    from hiring.demo.synthetic import simulate_selection
+    from hiring.modeling.predictive import predictive_validity
+
+    seeds, truth = 200, 0.4
+    covered, observed, corrected = 0, [], []
+    for seed in range(seeds):
+        sample = simulate_selection(
+            500, selection_ratio=0.2, validity=truth, random_state=1000 + seed
+        )
+        estimate = predictive_validity(
+            sample.fit[sample.hired], sample.performance[sample.hired], sample.fit.std(ddof=1)
+        )
+        covered += estimate.corrected_r_ci[0] <= truth <= estimate.corrected_r_ci[1]
+        observed.append(estimate.observed_r)
+        corrected.append(estimate.corrected_r)
+    # a 99.9% band of the binomial count a 95% interval would give
+    low, high = binom.ppf([0.0005, 0.9995], seeds, 0.95)
+    assert low <= covered <= high
+    assert np.mean(observed) < truth - 0.1  # restriction halves it, as theory says
+    assert abs(np.mean(corrected) - truth) < 0.03

@@ -1,4 +1,4 @@
-"""Reliability of a questionnaire in a group of respondents: alpha, item-total and split-half."""
+"""Reliability of a questionnaire in a group of respondents: alpha, omega, SEM, item-total, split-half."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from hiring.assessment.omega import omega_with_interval
 from hiring.assessment.questionnaire import Questionnaire
 from hiring.assessment.scoring import keyed_trait_items, sjt_item_scores, trait_item_ids
 from hiring.store.plurals import plural
@@ -38,6 +39,12 @@ class ScaleReliability:
     ci_low: float | None
     ci_high: float | None
     items: tuple[ItemStatistic, ...]
+    omega: float | None = None  # McDonald's omega total, one-factor model
+    omega_ci_low: float | None = None  # percentile bootstrap
+    omega_ci_high: float | None = None
+    sem: float | None = None  # SD of the score x sqrt(1 - omega), in score units
+    sem_ci_low: float | None = None
+    sem_ci_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -153,13 +160,22 @@ def _reliability(ident, name, kind, ids, matrix) -> ScaleReliability:
         ItemStatistic(i, _clean(m), _clean(s), _clean(c))
         for i, m, s, c in zip(ids, mean, sd, r, strict=True)
     )
-    return ScaleReliability(
-        ident, name, kind, n, k, _clean(alpha), _clean(low), _clean(high), stats
+    score_sd = float(complete.mean(axis=1).std(ddof=1)) if n >= 2 else float("nan")
+    omega = omega_with_interval(complete, score_sd) if n >= 2 else None
+    measured = (
+        (omega.omega, omega.ci_low, omega.ci_high, omega.sem, omega.sem_ci_low, omega.sem_ci_high)
+        if omega is not None
+        else (float("nan"),) * 6
     )
+    return ScaleReliability(
+        ident, name, kind, n, k, _clean(alpha), _clean(low), _clean(high), stats,
+        *(_clean(v) for v in measured),
+    )  # fmt: skip
 
 
 def reliability_report(q: Questionnaire, responses: np.ndarray) -> ReliabilityReport:
-    """Alpha with Feldt intervals per scale and competency, item statistics and SJT split-half.
+    """Alpha (Feldt CI), omega (bootstrap CI) and SEM per scale and competency, item statistics
+    and SJT split-half.
 
     Each scale uses the respondents who answered all of its items (listwise deletion).
     """

@@ -67,13 +67,29 @@ def read_responses_csv(
     file is read by :func:`hiring.store.csv_input.parse_csv`, under its limits.
     """
     path = Path(path)
+    try:
+        text = read_text_file(path)
+    except InputFileError as error:
+        raise ResponseError([error.message]) from None
+    return parse_responses(text, path.name, q, id_column=id_column, extra_columns=extra_columns)
+
+
+def parse_responses(
+    text: str,
+    name: str,
+    q: Questionnaire,
+    *,
+    id_column: str = "id",
+    extra_columns: Iterable[str] = (),
+) -> ResponseSheet:
+    """Parse answers from CSV ``text`` (named ``name`` in problems); see :func:`read_responses_csv`."""
     extra = list(extra_columns)
     try:
-        table = parse_csv(read_text_file(path), path.name)
+        table = parse_csv(text, name)
     except InputFileError as error:
         raise ResponseError([error.message]) from None
     header = list(table.header)
-    problems = _header_problems(path.name, header, q, id_column, extra)
+    problems = _header_problems(name, header, q, id_column, extra)
     if problems:
         raise ResponseError(problems)
     position = {column: k for k, column in enumerate(header)}
@@ -86,7 +102,7 @@ def read_responses_csv(
     kept: dict[str, list[str]] = {column: [] for column in extra if column in position}
     seen: dict[str, int] = {}
     for k, row in enumerate(table.rows):
-        where = f"{path.name} row {row.number}"
+        where = f"{name} row {row.number}"
         if row.fields != len(header):
             problems.append(
                 f"{where}: has {plural(row.fields, 'cell')}, the header has {len(header)}"

@@ -7,14 +7,22 @@ answer. Employees in an incumbent study take the same journey with their own tab
 saying where a kind of respondent is kept, candidates by default.
 """
 
+import secrets
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from hiring.accounts import audit
+from hiring.candidates import adaptive_form
 from hiring.candidates.records import AlreadySubmitted, CandidateError, get_candidate, is_submitted
 from hiring.candidates.self_identification import STORED, SelfIdQuestions, default_self_id
-from hiring.roles.services import get_role, publish_questionnaire, role_questionnaire
+from hiring.roles.services import (
+    RoleError,
+    adaptive_bank,
+    get_role,
+    publish_questionnaire,
+    role_questionnaire,
+)
 from hiring.store.db import write_transaction
 from hiring.webhooks.events import announce_candidate
 
@@ -82,11 +90,30 @@ def _open_candidate(db: Database, candidate_id: int, who: Respondents = CANDIDAT
     return candidate
 
 
+def _form_pin(db: Database, candidate: dict, who: Respondents) -> dict:
+    """The form a starting candidate takes: their role's, the adaptive one only with a bank."""
+    if who is not CANDIDATES:
+        return {}
+    role = get_role(db, candidate["role_id"])
+    if role.get("form") != "adaptive":
+        return {"form": "full"}
+    try:
+        bank = adaptive_bank(db, role)
+    except RoleError:
+        return {"form": "full"}  # the bank went away since the role chose the form
+    return {
+        "form": "adaptive",
+        "item_bank_version": bank.version,
+        "cat_seed": secrets.randbelow(2**31),
+    }
+
+
 def give_consent(db: Database, candidate_id: int, who: Respondents = CANDIDATES) -> dict:
-    """Record consent and start the assessment; pin the questionnaire's content hash."""
+    """Record consent and start the assessment; pin the questionnaire's content hash and form."""
     candidate = _open_candidate(db, candidate_id, who)
     questionnaire = candidate_questionnaire(db, candidate)
     publish_questionnaire(db, questionnaire)
+    pin = _form_pin(db, candidate, who)
     with write_transaction(db):
         candidate = get_respondent(db, who, candidate_id)
         if candidate["status"] == "invited":
@@ -98,6 +125,7 @@ def give_consent(db: Database, candidate_id: int, who: Respondents = CANDIDATES)
                     "consented_at": now,
                     "started_at": now,
                     "questionnaire_hash": questionnaire.content_hash,
+                    **pin,
                 },
             )
             audit.record(db, who.kind, f"{who.kind}.consent", who.kind, candidate_id)
@@ -112,6 +140,19 @@ def saved_answers(db: Database, candidate_id: int, who: Respondents = CANDIDATES
         row["item_id"]: row["value"]
         for row in db[who.answers].rows_where(f"{who.key} = ?", [candidate_id])
     }
+
+
+def form_plan(
+    db: Database,
+    person: dict,
+    questionnaire,
+    answers: dict[str, int],
+    who: Respondents = CANDIDATES,
+) -> adaptive_form.FormPlan:
+    """Return the pages this respondent answers: the questionnaire's, or their adaptive form's."""
+    if who is CANDIDATES and person.get("form") == "adaptive":
+        return adaptive_form.adaptive_plan(db, person, questionnaire, answers)
+    return adaptive_form.full_plan(questionnaire)
 
 
 def _check_values(questionnaire, page, answers: dict[str, int]) -> None:
@@ -145,12 +186,18 @@ def save_page(
     """
     candidate = _open_candidate(db, candidate_id, who)
     questionnaire = candidate_questionnaire(db, candidate)
-    page = questionnaire.pages[page_index]
+    plan = form_plan(db, candidate, questionnaire, saved_answers(db, candidate_id, who), who)
+    if not 0 <= page_index < len(plan.pages):
+        raise CandidateError(f"There is no page {page_index + 1} to save yet.")
+    page = plan.pages[page_index]
     _check_values(questionnaire, page, answers)
     now = audit.now_iso()
     with write_transaction(db):
         if is_submitted(get_respondent(db, who, candidate_id)):
             return  # submitted in between by another request: answers are final
+        if plan.is_adaptive_page(page_index) and answers:
+            number = int(page.id.removeprefix(adaptive_form.ADAPTIVE_PREFIX))
+            adaptive_form.keep_page(db, candidate_id, number, page.item_ids)
         db[who.answers].upsert_all(
             [
                 {who.key: candidate_id, "item_id": k, "value": v, "answered_at": now}
@@ -179,7 +226,10 @@ def save_page(
 
 
 def resume_page(questionnaire, answers: dict[str, int]) -> int:
-    """Return the index of the first page still missing an answer (len(pages) when none)."""
+    """Return the index of the first page still missing an answer (len(pages) when none).
+
+    ``questionnaire`` is anything with ``pages``: the questionnaire, or a :func:`form_plan`.
+    """
     for index, page in enumerate(questionnaire.pages):
         if any(item_id not in answers for item_id in page.item_ids):
             return index

@@ -79,6 +79,30 @@ def invite_message(
     return message
 
 
+def reminder_message(
+    config: Mapping, *, name: str, email: str, role_title: str, link: str, expires_at: str,
+    opt_out_link: str,
+) -> EmailMessage:  # fmt: skip
+    """Build the reminder to a candidate who has not finished, with a new link and an opt-out."""
+    message = invite_message(
+        config, name=name, email=email, role_title=role_title, link=link, expires_at=expires_at
+    )
+    message.replace_header("Subject", f"Reminder: your assessment for the {role_title} role")
+    message.set_content(
+        f"Hello {name},\n\n"
+        f"This is a reminder: your assessment for the {role_title} role is not finished yet. "
+        "Answers you already gave are saved, and you carry on where you left off.\n\n"
+        f"Here is your link (personal, please do not share it; it replaces the one we sent "
+        f"before):\n{link}\n\n"
+        f"The link works until {_expiry_words(expires_at)}.\n\n"
+        f"{config.get('ACCOMMODATION_CONTACT') or ACCOMMODATION_EMAIL}\n\n"
+        "If you would rather not get reminders, follow this link; your assessment link keeps "
+        f"working:\n{opt_out_link}\n\n"
+        "Kind regards,\nThe hiring team\n"
+    )
+    return message
+
+
 def fresh_link_message(
     config: Mapping, *, name: str, email: str, role_title: str, link: str, hours: int,
     request_page: str,

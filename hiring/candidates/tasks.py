@@ -1,4 +1,4 @@
-"""Background work of the candidates' side: e-mails to candidates, and the daily purge."""
+"""Background work of the candidates' side: e-mails to candidates, reminders, the daily purge."""
 
 import email
 import email.policy
@@ -13,7 +13,7 @@ from huey import crontab
 from huey.exceptions import RetryTask
 from sqlite_utils import Database
 
-from hiring.candidates import deliveries, erasure
+from hiring.candidates import deliveries, erasure, reminders
 from hiring.candidates.invites import Invite
 from hiring.candidates.mail import Delivery, invitation, links_only
 from hiring.store.db import get_db
@@ -45,6 +45,11 @@ def queue_mail(
     When the queue cannot take it, the row says so (failed, not queued), and so does the page.
     """
     delivery_id = deliveries.record(db, candidate_id, kind, str(message["To"]), batch)
+    return enqueue_mail(db, delivery_id, message)
+
+
+def enqueue_mail(db: Database, delivery_id: int, message: EmailMessage) -> deliveries.MailDelivery:
+    """Put an e-mail already recorded (and committed) on the queue; return its delivery row."""
     try:
         send_mail(delivery_id, message.as_bytes(policy=email.policy.SMTP))
     except Exception as error:  # the queue's storage is down: say so on the row
@@ -90,3 +95,39 @@ def purge() -> int:
     for item in done:
         log.info("purge: erased %s", item.describe())
     return len(done)
+
+
+def send_reminders(
+    db: Database, config: Mapping[str, Any], now: datetime, *, dry_run: bool = False
+) -> tuple[list[reminders.DueReminder], str | None]:
+    """Make and queue every reminder due at ``now``; return them and why none could go, if so.
+
+    With ``dry_run``, only say which are due: nothing is recorded, no link changes.
+    """
+    due = reminders.due_reminders(db, reminders.reminder_days(config["REMINDER_DAYS"]), now)
+    problem = reminders.sending_problem(config) if due else None
+    if dry_run or problem:
+        return due, problem
+    made = []
+    for item in due:
+        reminder = reminders.make_reminder(db, config, item, now)
+        if reminder is not None:  # committed: the worker that takes it sees its row
+            enqueue_mail(db, reminder.delivery_id, reminder.message)
+            made.append(item)
+    return made, None
+
+
+@huey.periodic_task(crontab(minute="10"), name="send-reminders")
+def reminders_task() -> int:
+    """Send the reminders due now (as `hiring reminders send` does); return how many."""
+    app = task_app()
+    db = get_db(app.config["DATABASE"])
+    try:
+        made, problem = send_reminders(db, app.config, datetime.now(UTC))
+    except reminders.ReminderError as error:  # a bad HIRING_REMINDER_DAYS: say so, hourly
+        made, problem = [], error.message
+    if problem:
+        log.warning("send-reminders: %s", problem)
+    for item in made:
+        log.info("send-reminders: day %s reminder to candidate %s", item.day, item.candidate_id)
+    return len(made)

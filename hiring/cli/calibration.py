@@ -150,19 +150,39 @@ def _plain(value):
     help="Make the new version the role's active model at once.",
 )
 @click.option("--override-reason", default=None, metavar="TEXT", help=OVERRIDE_HELP)
+@click.option(
+    "--include-hires",
+    "hires_outcome",
+    default=None,
+    metavar="OUTCOME",
+    help="Also train on the role's hires with this outcome measured (hiring outcomes import).",
+)
+@click.option(
+    "--hires-threshold",
+    type=float,
+    default=None,
+    help="For a numeric --include-hires outcome: the value that counts as success.",
+)
 @click.pass_context
-def calibrate(ctx, role_slug, method, repeats, as_json, activate, override_reason) -> None:
+def calibrate(
+    ctx, role_slug, method, repeats, as_json, activate, override_reason, hires_outcome,
+    hires_threshold,
+) -> None:  # fmt: skip
     """Fit the role's fit model on its incumbents and report its out-of-fold validity.
 
-    With --activate, a version whose evidence is weak (AUC interval including 0.5, or a
+    With --include-hires, the role's hires whose outcome is measured join the incumbents,
+    a success by that outcome (yes/no, or at least --hires-threshold; at most for
+    handle_time). With --activate, a version whose evidence is weak (AUC interval including 0.5, or a
     Brier skill interval reaching 0) is kept but not activated unless --override-reason
     says why.
     """
     from hiring.cli import command_hint
+    from hiring.modeling.hire_outcomes import hires_criterion
 
     app, db, role = _app_db(ctx, role_slug)
+    hires = hires_criterion(hires_outcome, hires_threshold) if hires_outcome else None
     version = calibration.calibrate_role(
-        db, app.instance_path, role["id"], method=method, repeats=repeats
+        db, app.instance_path, role["id"], method=method, repeats=repeats, hires=hires
     )
     refused = None
     if activate:

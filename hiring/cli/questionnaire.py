@@ -126,7 +126,7 @@ def score(file: Path, responses: Path, id_column: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a report.")
 @reports_problems
 def reliability(file: Path, responses: Path, id_column: str, as_json: bool) -> None:
-    """Report Cronbach's alpha (95% CI), item-total correlations and SJT split-half."""
+    """Report alpha and omega (95% CIs), the SEM, item-total correlations and SJT split-half."""
     q = load_questionnaire(file)
     sheet = read_responses_csv(responses, q, id_column=id_column)
     report = reliability_report(q, sheet.responses)
@@ -134,10 +134,21 @@ def reliability(file: Path, responses: Path, id_column: str, as_json: bool) -> N
         click.echo(json.dumps(report.to_dict(), indent=2))
         return
     click.echo(f"{q.label}: {plural(report.respondents, 'respondent')}")
-    click.echo(f"{'':<24}{'n':>6}{'k':>4}{'alpha':>8}   95% CI")
+    click.echo(
+        f"{'':<24}{'n':>6}{'k':>4}{'alpha':>8}   {'95% CI':<14}{'omega':>6}   {'95% CI':<14}"
+        f"{'SEM':>7}"
+    )
     for rel in [*report.scales, *report.competencies]:
         interval = f"{_number(rel.ci_low, 2)} to {_number(rel.ci_high, 2)}"
-        click.echo(f"{rel.id:<24}{rel.n:>6}{rel.k:>4}{_number(rel.alpha, 2):>8}   {interval}")
+        omega = f"{_number(rel.omega_ci_low, 2)} to {_number(rel.omega_ci_high, 2)}"
+        click.echo(
+            f"{rel.id:<24}{rel.n:>6}{rel.k:>4}{_number(rel.alpha, 2):>8}   {interval:<14}"
+            f"{_number(rel.omega, 2):>6}   {omega:<14}{_number(rel.sem, 2):>7}"
+        )
+    click.echo(
+        "omega: McDonald's omega total (one factor), 95% CI by bootstrap; SEM: standard error "
+        "of measurement in score points, SD x sqrt(1 - omega)"
+    )
     half = report.sjt_split_half
     if half is not None:
         click.echo(

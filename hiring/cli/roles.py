@@ -38,8 +38,15 @@ def roles_group() -> None:
 @click.option(
     "--profile", default=roles.DEFAULT_PROFILE, show_default=True, help="Hiring profile id."
 )
+@click.option(
+    "--form",
+    type=click.Choice(roles.FORMS),
+    default="full",
+    show_default=True,
+    help="The full questionnaire, or the adaptive short form (needs a calibrated item bank).",
+)
 @click.pass_context
-def roles_add(ctx, title, location, questionnaire, questionnaire_version, profile) -> None:
+def roles_add(ctx, title, location, questionnaire, questionnaire_version, profile, form) -> None:
     """Open a job role; prints its short name, used by `hiring invite --role`."""
     role = roles.create_role(
         _db(ctx),
@@ -49,8 +56,9 @@ def roles_add(ctx, title, location, questionnaire, questionnaire_version, profil
         questionnaire_version=questionnaire_version,
         profile_id=profile,
         actor="cli",
+        form=form,
     )
-    click.echo(f"Opened role {role['slug']}: {role['title']}")
+    click.echo(f"Opened role {role['slug']}: {role['title']} ({role['form']} form)")
 
 
 @roles_group.command("list")
@@ -81,3 +89,18 @@ def roles_close(ctx, slug) -> None:
     db = _db(ctx)
     role = roles.close_role(db, roles.get_role_by_slug(db, slug)["id"], actor="cli")
     click.echo(f"Closed role {role['slug']}.")
+
+
+@roles_group.command("form")
+@click.argument("slug")
+@click.argument("form", type=click.Choice(roles.FORMS))
+@click.pass_context
+def roles_form(ctx, slug, form) -> None:
+    """Give the role's new candidates the full questionnaire or the adaptive short form.
+
+    The adaptive form needs an item bank calibrated for the role's questionnaire
+    (`hiring irt calibrate`); candidates who already started keep their form.
+    """
+    db = _db(ctx)
+    role = roles.set_role_form(db, roles.get_role_by_slug(db, slug)["id"], form, actor="cli")
+    click.echo(f"Role {role['slug']} now uses the {role['form']} form for new candidates.")

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from hiring import create_app
 from hiring.accounts import users as accounts
+from hiring.demo.adaptive import add_demo_adaptive
 from hiring.demo.calibration import add_demo_calibration
 from hiring.demo.candidates import add_demo_candidates
 from hiring.demo.context import DEMO_BASE_URL, DemoContext
+from hiring.demo.history import add_demo_history
 from hiring.demo.self_id import add_synthetic_self_identification
 from hiring.demo.study import add_demo_study
 from hiring.demo.workspace import add_demo_decisions
@@ -43,6 +45,8 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     add_demo_users,
     add_demo_candidates,
     add_demo_calibration,
+    add_demo_adaptive,
+    add_demo_history,
     add_synthetic_self_identification,
     add_demo_decisions,
     add_demo_study,

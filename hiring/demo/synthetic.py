@@ -226,6 +226,54 @@ def simulate_applicants(n: int, *, shift: float = 0.3, **kwargs: Any) -> Synthet
     return simulate_incumbents(n, shift=shift, **kwargs)
 
 
+@dataclass(frozen=True)
+class SelectionSample:
+    """An applicant pool selected top-down on its fit, with outcomes only for those hired.
+
+    ``fit`` and ``performance`` are bivariate normal in the pool with correlation
+    ``true_validity``; ``performance`` is NaN for everyone not hired, as it is in real data.
+    ``retained`` (0/1, NaN when not hired) is ``performance`` above the cut that keeps
+    ``retention_rate`` of the whole pool.
+    """
+
+    fit: np.ndarray
+    hired: np.ndarray  # bool
+    performance: np.ndarray
+    retained: np.ndarray
+    true_validity: float
+    synthetic: bool = True
+
+
+def simulate_selection(
+    n_applicants: int,
+    *,
+    selection_ratio: float = 0.2,
+    validity: float = 0.4,
+    retention_rate: float = 0.7,
+    random_state: int | np.random.Generator | None = 0,
+) -> SelectionSample:
+    """Simulate a pool, hire the best ``selection_ratio`` of it on the fit, observe only them.
+
+    This is direct range restriction on the fit, the case Thorndike's Case II corrects.
+    """
+    if not 0 < selection_ratio <= 1 or not -1 < validity < 1:
+        raise ValueError("selection_ratio must be in (0, 1] and validity in (-1, 1)")
+    rng = np.random.default_rng(random_state)
+    fit = rng.standard_normal(n_applicants)
+    performance = validity * fit + np.sqrt(1 - validity**2) * rng.standard_normal(n_applicants)
+    hires = max(1, round(selection_ratio * n_applicants))
+    hired = np.zeros(n_applicants, dtype=bool)
+    hired[np.argsort(-fit, kind="stable")[:hires]] = True
+    retained = (performance > norm.ppf(1 - retention_rate)).astype(float)
+    return SelectionSample(
+        fit=fit,
+        hired=hired,
+        performance=np.where(hired, performance, np.nan),
+        retained=np.where(hired, retained, np.nan),
+        true_validity=validity,
+    )
+
+
 def _features_from_latent(
     latent: np.ndarray, feature_ids: Sequence[str], shift: float
 ) -> np.ndarray:

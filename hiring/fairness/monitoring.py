@@ -86,6 +86,7 @@ class FairnessReport:
     overrides: Overrides
     incumbents: dict[str, EffectSizeTable] = field(default_factory=dict)
     model_label: str = "none active"
+    imported: int = 0  # past applicants from `hiring candidates import`, in every table
     # what each table is about, by key: every characteristic asked, then the intersection
     characteristics: dict[str, str] = field(default_factory=dict)
     min_cell: int = 0  # groups smaller than this are counted, never shown
@@ -132,7 +133,7 @@ def _model_label(db: Database, role: dict) -> str:
 def _assessed(db: Database, role_id: int) -> list[dict[str, Any]]:
     """Return one row per candidate past the assessment, with outcome and groups."""
     sql = (
-        "SELECT c.id, c.status, c.band, c.fit, c.synthetic, "
+        "SELECT c.id, c.status, c.band, c.fit, c.synthetic, c.source, "
         "s.sex, s.race_ethnicity, s.age_band, s.disability, "
         "c.status IN (SELECT value FROM json_each(:later)) OR EXISTS (SELECT 1 "
         "  FROM status_history h WHERE h.candidate_id = c.id "
@@ -259,6 +260,7 @@ def role_report(
         min_group_size=min_group_size,
         completed=len(rows),
         synthetic=sum(1 for row in rows if row["synthetic"]),
+        imported=sum(1 for row in rows if row["source"] == "imported"),
         selection=selection,
         scoring=scoring,
         overrides=override_counts(db, role_id),

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from hiring.accounts import audit
 from hiring.assessment.profiles import HiringProfile, derive_profile
+from hiring.modeling.hire_outcomes import hire_matrix
 from hiring.modeling.incumbents import Criterion, IncumbentData, parse_incumbents
 from hiring.modeling.live_model import active_model as active_model
 from hiring.modeling.live_model import models_dir
@@ -179,8 +180,12 @@ def calibrate_role(
     actor: str = "cli",
     repeats: int | None = None,
     random_state: int = 0,
+    hires: Criterion | None = None,
 ) -> ModelVersion:
     """Fit and validate a model on the role's incumbents and store it as a new version.
+
+    With ``hires``, the role's hires whose outcome ``hires.column`` is measured join the
+    incumbents, counted a success by that criterion (``hire_outcomes.hire_matrix``).
 
     Raises :class:`hiring.modeling.model.InsufficientDataError` (a :class:`HiringError`) for samples
     too small to fit honestly. The new version is not active until :func:`activate_version`.
@@ -195,6 +200,19 @@ def calibrate_role(
         raise CalibrationError(
             f"Role {role['slug']} has no incumbents yet; import them first "
             "(hiring incumbents import FILE.csv --role ...)."
+        )
+    added = 0
+    if hires is not None:
+        hire_ids, hire_x, hire_y = hire_matrix(db, role_id, feature_ids, hires)
+        if not hire_ids:
+            raise CalibrationError(
+                f"No hire of role {role['slug']} has {hires.column} measured; import outcomes first."
+            )
+        ids, x, y, added = (
+            ids + hire_ids,
+            np.vstack([x, hire_x]),
+            np.concatenate([y, hire_y]),
+            len(hire_ids),
         )
     result = calibrate(
         x, y, feature_ids, method=method, repeats=repeats, random_state=random_state,
@@ -216,6 +234,8 @@ def calibrate_role(
             result, questionnaire=questionnaire, data_sha256=data_hash(x, y, ids), model_sha256=sha
         )
         metadata.update(_provenance(db, role_id, synthetic))
+        if hires is not None:
+            metadata["hires"] = {"n": added, "criterion": hires.describe()}
         metadata["calibration"] = {k: v for k, v in result.to_dict().items() if k != "report"}
         with write_transaction(db):
             version_id = _store_version(db, role, _version_row(name, metadata, result), actor)
@@ -258,7 +278,10 @@ def _store_version(db: Database, role: dict, row: dict[str, Any], actor: str) ->
     report = ValidationReport.from_dict(json.loads(row["report"]))
     seq = db["model_versions"].count_where("role_id = ?", [role["id"]]) + 1
     label = f"v{seq} · {report.method} · {plural(report.n, 'incumbent')}"
-    if json.loads(row["metadata"])["synthetic_incumbents"]:
+    metadata = json.loads(row["metadata"])
+    if metadata.get("hires"):  # the count above includes them
+        label = f"v{seq} · {report.method} · {plural(report.n, 'person')}, {plural(metadata['hires']['n'], 'hire')} among them"
+    if metadata["synthetic_incumbents"]:
         label += " (synthetic)"
     row = {**row, "role_id": role["id"], "label": label, "created_by": actor}
     version_id = db["model_versions"].insert(row).last_pk

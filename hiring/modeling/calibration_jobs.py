@@ -13,10 +13,11 @@ transaction never happens.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from sqlite_utils import Database
 
 from hiring.accounts import audit
 from hiring.errors import HiringError
+from hiring.modeling.incumbents import Criterion
 from hiring.store.db import write_transaction
 from hiring.store.processes import claim_is_live
 
@@ -147,8 +149,12 @@ def get_job(db: Database, role_id: int, job_id: int) -> CalibrationJob | None:
     return _settled(db, rows[0]) if rows else None
 
 
-def create_job(db: Database, role_id: int, *, method: str, actor: str) -> CalibrationJob:
+def create_job(
+    db: Database, role_id: int, *, method: str, actor: str, hires: Criterion | None = None
+) -> CalibrationJob:
     """Record a calibration of ``role_id`` waiting for a worker, and audit its start.
+
+    ``hires``: also train on the role's hires, with this outcome as their success.
 
     Raises :class:`CalibrationBusyError` while another calibration of the role runs.
     """
@@ -169,11 +175,15 @@ def create_job(db: Database, role_id: int, *, method: str, actor: str) -> Calibr
                     "message": "",
                     "requested_by": actor,
                     "started_at": audit.now_iso(),
+                    "hires_criterion": json.dumps(asdict(hires)) if hires else None,
                 }
             )
             .last_pk
         )
-        audit.record(db, actor, "model.calibrate_start", "role", role_id, job=job_id, method=method)
+        audit.record(
+            db, actor, "model.calibrate_start", "role", role_id, job=job_id, method=method,
+            hires=hires.describe() if hires else None,
+        )  # fmt: skip
     return _job(db["calibration_jobs"].get(job_id))
 
 
@@ -192,9 +202,11 @@ def run_job(db: Database, instance_path: str | Path, job_id: int) -> Calibration
             return _job(row)  # settled, or another worker has it: never run a job twice
         db["calibration_jobs"].update(job_id, {"pid": os.getpid(), "host": socket.gethostname()})
     try:
+        hires = row.get("hires_criterion")
         version = calibration.calibrate_role(
-            db, instance_path, row["role_id"], method=row["method"], actor=row["requested_by"]
-        )
+            db, instance_path, row["role_id"], method=row["method"], actor=row["requested_by"],
+            hires=Criterion(**json.loads(hires)) if hires else None,
+        )  # fmt: skip
     except HiringError as error:
         _finish(db, job_id, FAILED, error.message)
     except Exception:

@@ -8,6 +8,7 @@ from sqlite_utils import Database
 from hiring.errors import HiringError
 from hiring.modeling import calibration_jobs, rescoring, validity
 from hiring.modeling.calibration_jobs import CalibrationJob
+from hiring.modeling.incumbents import Criterion
 from hiring.modeling.live_model import load_active_model
 from hiring.roles.services import get_role
 from hiring.store.db import get_db
@@ -28,13 +29,15 @@ def calibrate(job_id: int) -> None:
     calibration_jobs.run_job(db, instance, job_id)
 
 
-def start_calibration(db: Database, role_id: int, *, method: str, actor: str) -> CalibrationJob:
+def start_calibration(
+    db: Database, role_id: int, *, method: str, actor: str, hires: Criterion | None = None
+) -> CalibrationJob:
     """Record a calibration of the role and put it on the queue; return its job.
 
     Raises :class:`~hiring.modeling.calibration_jobs.CalibrationBusyError` while another
     calibration of the role runs.
     """
-    job = calibration_jobs.create_job(db, role_id, method=method, actor=actor)
+    job = calibration_jobs.create_job(db, role_id, method=method, actor=actor, hires=hires)
     try:
         calibrate(job.id)
     except Exception as error:  # the queue's storage is down: say so on the job

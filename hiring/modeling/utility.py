@@ -17,6 +17,15 @@ and how well would they perform on average?
   of the predictor's normal distribution truncated at the cut, times the validity,
 
   .. math:: E(Y \\mid X > x_c) = r\\,\\frac{\\varphi(x_c)}{\\mathrm{SR}}.
+
+* Brogden-Cronbach-Gleser: the same gain in money. Hiring ``N`` people a year who stay ``T``
+  years, with SDy the standard deviation of a year's job performance in money,
+
+  .. math:: \\Delta U = N\\,T\\,r\\,\\mathrm{SD}_y\\,\\frac{\\varphi(x_c)}{\\mathrm{SR}}
+            - \\frac{N}{\\mathrm{SR}}\\,C,
+
+  where ``N / SR`` applicants are assessed at a cost ``C`` each. Without a study of SDy, the
+  default is 40% of the annual salary (Schmidt & Hunter, 1983; the "40% rule").
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 SHARES = (0.1, 0.2, 0.3, 0.5)
+SDY_SHARE_OF_SALARY = 0.40  # Schmidt & Hunter's 40% rule for SDy
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,81 @@ def naylor_shine(validity: float, selection_ratio: float) -> float:
 
     cut = norm.ppf(1 - selection_ratio)
     return float(validity * norm.pdf(cut) / selection_ratio)
+
+
+@dataclass(frozen=True)
+class MoneyUtility:
+    """The Brogden-Cronbach-Gleser expected gain of hiring by fit rather than at random."""
+
+    validity: float
+    selection_ratio: float
+    hires_per_year: int
+    tenure_years: float
+    sdy: float  # SD of a year's performance in money
+    cost_per_applicant: float
+    applicants_per_year: float
+    gain_total: float  # for one year's hires over their tenure, after assessment costs
+    gain_per_hire: float  # gain_total / hires_per_year
+    gain_per_year: float  # gain_total / tenure_years
+    assessment_cost: float  # applicants_per_year * cost_per_applicant
+
+    def to_dict(self) -> dict[str, float | int]:
+        """Return a JSON-able dict."""
+        return asdict(self)
+
+
+def default_sdy(annual_salary: float) -> float:
+    """Return SDy by the 40% rule: 40% of the annual salary."""
+    return SDY_SHARE_OF_SALARY * annual_salary
+
+
+def brogden_cronbach_gleser(
+    validity: float,
+    selection_ratio: float,
+    hires_per_year: int,
+    tenure_years: float,
+    sdy: float,
+    cost_per_applicant: float,
+) -> MoneyUtility:
+    """Return the expected gain in money of hiring the top ``selection_ratio`` by fit.
+
+    ``validity`` is the fit's correlation with (continuous) job performance.
+    """
+    if not 0 < selection_ratio <= 1:
+        raise ValueError("selection_ratio must be in (0, 1]")
+    if hires_per_year < 1 or tenure_years <= 0 or sdy < 0 or cost_per_applicant < 0:
+        raise ValueError("hires, tenure, SDy and cost must be positive (cost and SDy may be 0)")
+    per_hire_year = validity * sdy * naylor_shine(1.0, selection_ratio)
+    applicants = hires_per_year / selection_ratio
+    cost = applicants * cost_per_applicant
+    total = hires_per_year * tenure_years * per_hire_year - cost
+    return MoneyUtility(
+        validity, selection_ratio, hires_per_year, tenure_years, sdy, cost_per_applicant,
+        applicants, total, total / hires_per_year, total / tenure_years, cost,
+    )  # fmt: skip
+
+
+def money_utility(
+    validity: float,
+    base_rate: float,
+    *,
+    salary: float,
+    sdy: float | None,
+    cost_per_applicant: float,
+    hires_per_year: int,
+    tenure_years: float,
+    selection_ratio: float,
+) -> MoneyUtility:
+    """Brogden-Cronbach-Gleser from a model's point-biserial validity and base rate.
+
+    The validity with the 0/1 outcome is converted to the biserial one (with the latent
+    continuous performance, as for Naylor-Shine); SDy defaults to 40% of ``salary``.
+    """
+    latent = biserial_from_point_biserial(validity, base_rate)
+    return brogden_cronbach_gleser(
+        latent, selection_ratio, hires_per_year, tenure_years,
+        default_sdy(salary) if sdy is None else sdy, cost_per_applicant,
+    )  # fmt: skip
 
 
 def empirical_success_ratio(y: np.ndarray, score: np.ndarray, share: float) -> tuple[float, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from sqlite_utils import Database
@@ -19,6 +20,7 @@ from hiring.assessment.profiles import (
 from hiring.modeling.calibration import default_profile, incumbent_matrix, latest_import
 from hiring.modeling.drift import FeatureDrift, pool_drift
 from hiring.modeling.model import WARN_BELOW
+from hiring.modeling.utility import money_utility
 from hiring.modeling.versions import (
     CalibrationError,
     ModelVersion,
@@ -209,3 +211,35 @@ def latest_drift_check(db: Database, role_id: int) -> DriftCheck | None:
     if not rows:
         return None
     return DriftCheck(role_id, rows[0]["ran_at"], tuple(json.loads(rows[0]["body"])))
+
+
+def utility_summary(
+    db: Database,
+    role_id: int,
+    *,
+    salary: float,
+    sdy: float | None = None,
+    cost_per_applicant: float = 0.0,
+    hires_per_year: int,
+    tenure_years: float,
+    selection_ratio: float,
+) -> dict[str, Any] | None:
+    """The ``utility`` part of the validation summary, from the role's active model's validity.
+
+    None when the role has no active model or its validity is unknown. ``validity`` in the
+    result is the biserial one used (see :func:`hiring.modeling.utility.money_utility`), and
+    ``sdy_rule`` says whether SDy was given or came from the 40% rule.
+    """
+    version = _pick(get_role(db, role_id), list_versions(db, role_id), None)
+    if version is None or version.report.validity is None or version.status != "active":
+        return None
+    report = version.report
+    if not (0 < report.base_rate < 1) or not np.isfinite(report.validity):
+        return None
+    result = money_utility(
+        report.validity, report.base_rate, salary=salary, sdy=sdy,
+        cost_per_applicant=cost_per_applicant, hires_per_year=hires_per_year,
+        tenure_years=tenure_years, selection_ratio=selection_ratio,
+    )  # fmt: skip
+    rule = "given" if sdy is not None else "40% of the annual salary (Schmidt & Hunter)"
+    return {**result.to_dict(), "model_version": version.label, "sdy_rule": rule}

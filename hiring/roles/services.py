@@ -15,6 +15,7 @@ from hiring.store.paths import data_dir
 DEFAULT_QUESTIONNAIRE = ("wetco-service", "1")
 DEFAULT_PROFILE = "contact-center-rep"
 MAX_TITLE = 120
+FORMS = ("full", "adaptive")  # the whole questionnaire, or the adaptive short form (#16)
 
 
 class RoleError(HiringError):
@@ -122,8 +123,13 @@ def create_role(
     profile_id: str = DEFAULT_PROFILE,
     actor: str = "cli",
     created_by: int | None = None,
+    form: str = "full",
 ) -> dict:
-    """Open a job role that candidates can be invited to; return its row."""
+    """Open a job role that candidates can be invited to; return its row.
+
+    ``form`` is ``full`` or ``adaptive`` (refused, with nothing stored, while no item bank
+    is calibrated for the questionnaire).
+    """
     title, location = " ".join(title.split()), " ".join(location.split())
     if not title:
         raise RoleError("A role needs a title.")
@@ -133,6 +139,13 @@ def create_role(
         {"questionnaire_id": questionnaire_id, "questionnaire_version": str(questionnaire_version)}
     )
     _check_profile(profile_id)
+    if form not in FORMS:
+        raise RoleError(f"Unknown form {form!r}; choose {' or '.join(FORMS)}.")
+    if form == "adaptive":
+        adaptive_bank(
+            db,
+            {"questionnaire_id": questionnaire.id, "questionnaire_version": questionnaire.version},
+        )
     publish_questionnaire(db, questionnaire)
     with write_transaction(db):
         slug = _free_slug(db, _slugify(f"{title} {location}"))
@@ -146,6 +159,7 @@ def create_role(
                     "questionnaire_id": questionnaire.id,
                     "questionnaire_version": questionnaire.version,
                     "profile_id": profile_id,
+                    "form": form,
                     "status": "open",
                     "created_at": audit.now_iso(),
                     "created_by": created_by,
@@ -153,7 +167,7 @@ def create_role(
             )
             .last_pk
         )
-        audit.record(db, actor, "role.create", "role", role_id, slug=slug, title=title)
+        audit.record(db, actor, "role.create", "role", role_id, slug=slug, title=title, form=form)
     return get_role(db, role_id)
 
 
@@ -186,6 +200,47 @@ def close_role(db: Database, role_id: int, *, actor: str = "cli") -> dict:
         if role["status"] != "closed":
             db["job_roles"].update(role_id, {"status": "closed", "closed_at": audit.now_iso()})
             audit.record(db, actor, "role.close", "role", role_id, slug=role["slug"])
+    return get_role(db, role_id)
+
+
+def adaptive_bank(db: Database, role: dict):
+    """Return the item bank the role's adaptive form uses, or raise :class:`RoleError`.
+
+    The bank must be calibrated for the exact content (hash) of the role's questionnaire, so
+    an edited questionnaire never runs on parameters estimated for other statements.
+    """
+    from hiring.assessment.item_banks import item_bank_for
+
+    questionnaire = role_questionnaire(role)
+    bank = item_bank_for(db, questionnaire)
+    if bank is None:
+        raise RoleError(
+            f"No item bank is calibrated for {questionnaire.label} (content "
+            f"{questionnaire.content_hash[:19]}…), so the adaptive form cannot be used; "
+            "calibrate one first with `hiring irt calibrate`."
+        )
+    return bank
+
+
+def set_role_form(db: Database, role_id: int, form: str, *, actor: str = "cli") -> dict:
+    """Choose the full questionnaire or the adaptive short form for the role's new candidates.
+
+    Candidates who have already started keep the form they started. The adaptive form is
+    refused while no item bank is calibrated for the role's questionnaire content.
+    """
+    if form not in FORMS:
+        raise RoleError(f"Unknown form {form!r}; choose {' or '.join(FORMS)}.")
+    role = get_role(db, role_id)
+    if form == "adaptive":
+        adaptive_bank(db, role)
+    with write_transaction(db):
+        role = get_role(db, role_id)
+        if role["form"] != form:
+            db["job_roles"].update(role_id, {"form": form})
+            audit.record(
+                db, actor, "role.form", "role", role_id, slug=role["slug"],
+                before=role["form"], after=form,
+            )  # fmt: skip
     return get_role(db, role_id)
 
 

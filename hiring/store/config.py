@@ -198,6 +198,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Wait before the first retry of an e-mail, in seconds; each further retry waits twice "
         "as long (60: after 1, 2, 4, 8 and 16 minutes).",
     ),
+    Setting(
+        "HIRING_REMINDER_DAYS",
+        "REMINDER_DAYS",
+        "2,5",
+        "Days after the invitation on which a candidate who has not finished gets a reminder "
+        "e-mail (comma-separated, at most 5; `off` for none). None go after the link expires.",
+    ),
 )
 
 

@@ -764,3 +764,110 @@ def m0029_webhooks(db: Database) -> None:
         foreign_keys=[("delivery_id", "webhook_deliveries", "id")],
     )  # fmt: skip
     db["webhook_attempts"].create_index(["delivery_id"])
+
+
+@MIGRATIONS(name="0030_candidate_reminders")
+def m0030_candidate_reminders(db: Database) -> None:
+    """Reminders to candidates who have not finished, and the candidates who stopped them.
+
+    A ``candidate_reminders`` row is one configured day (``HIRING_REMINDER_DAYS``) of one
+    candidate: its reminder was queued (``delivery_id`` names the e-mail in
+    ``mail_deliveries``), or skipped because a later day was already due when the queue got
+    to it. The primary key makes each day's reminder go out at most once, whichever worker
+    runs it and however often it restarts. ``token_hash`` is the SHA-256 of the opt-out link
+    the reminder carried; a ``reminder_opt_outs`` row says the candidate followed one.
+    """
+    db["candidate_reminders"].create(
+        {
+            "candidate_id": int, "day": int, "status": str, "token_hash": str,
+            "delivery_id": int, "at": str,
+        },
+        pk=("candidate_id", "day"),
+        not_null={"status", "at"},
+        foreign_keys=[("candidate_id", "candidates", "id")],
+    )  # fmt: skip
+    db["candidate_reminders"].create_index(["token_hash"], unique=True)
+    db["reminder_opt_outs"].create(
+        {"candidate_id": int, "at": str},
+        pk="candidate_id",
+        not_null={"at"},
+        foreign_keys=[("candidate_id", "candidates", "id")],
+    )
+
+
+@MIGRATIONS(name="0032_hire_outcomes")
+def m0032_hire_outcomes(db: Database) -> None:
+    """Hires' later job performance, one row per hire and measurement date.
+
+    The KPI columns are kept as given (NULL where the file left them blank: nothing is
+    imputed); ``retained_90`` and ``retained_180`` are 1/0. A row belongs to its candidate,
+    so erasing the candidate erases it.
+    """
+    db["hire_outcomes"].create(
+        {
+            "candidate_id": int, "role_id": int, "measured_on": str, "csat": float, "qa": float,
+            "handle_time": float, "rating": float, "retained_90": int, "retained_180": int,
+            "file_name": str, "imported_at": str, "imported_by": str,
+        },
+        pk=("candidate_id", "measured_on"),
+        not_null={"role_id", "measured_on", "imported_at"},
+        foreign_keys=[("candidate_id", "candidates", "id"), ("role_id", "job_roles", "id")],
+    )  # fmt: skip
+    db["hire_outcomes"].create_index(["role_id"])
+
+
+@MIGRATIONS(name="0033_imported_candidates")
+def m0033_imported_candidates(db: Database) -> None:
+    """Mark candidates imported from past hiring (``source = 'imported'``; NULL: assessed here).
+
+    ``external_id`` keeps the id the past applicant had in the file they came from.
+    ``calibration_jobs.hires_criterion`` (JSON) says which hires' outcome a calibration
+    "including hires" adds to the incumbents, and who counts as a success on it.
+    """
+    db["candidates"].add_column("source", str)
+    db["candidates"].add_column("external_id", str)
+    db["calibration_jobs"].add_column("hires_criterion", str)
+
+
+@MIGRATIONS(name="0035_item_banks")
+def m0035_item_banks(db: Database) -> None:
+    """Calibrated item banks for the adaptive form: graded-response parameters, versioned.
+
+    A bank belongs to one questionnaire content (``questionnaire_hash``); ``version`` counts up
+    per questionnaire id. ``items`` is JSON (id, scale, a, b, a_se, b_se per item) and
+    ``summary`` holds the calibration's respondents, item fit and warnings.
+    """
+    db["item_banks"].create(
+        {
+            "id": int, "questionnaire_id": str, "questionnaire_version": str,
+            "questionnaire_hash": str, "version": int, "items": str, "summary": str,
+            "created_at": str, "created_by": str,
+        },
+        pk="id",
+        not_null={"questionnaire_id", "questionnaire_hash", "version", "items", "created_at"},
+    )  # fmt: skip
+    db["item_banks"].create_index(["questionnaire_id", "version"], unique=True)
+
+
+@MIGRATIONS(name="0036_adaptive_form")
+def m0036_adaptive_form(db: Database) -> None:
+    """The adaptive short form: a role's choice, a candidate's pages, θ and SE in results.
+
+    ``job_roles.form`` is ``full`` or ``adaptive``. A candidate is pinned at consent to the
+    form and the item bank version they take (``candidates.form``, ``item_bank_version``) and
+    gets a ``cat_seed``; ``adaptive_pages`` keeps the statements of each adaptive page once
+    its first answer is saved, so reloading, going back or resuming shows the same page.
+    ``results.thetas`` holds θ, its SE and the statements asked per scale (JSON).
+    """
+    db["job_roles"].add_column("form", str, not_null_default="full")
+    db["candidates"].add_column("form", str)
+    db["candidates"].add_column("item_bank_version", int)
+    db["candidates"].add_column("cat_seed", int)
+    db["adaptive_pages"].create(
+        {"candidate_id": int, "number": int, "item_ids": str, "created_at": str},
+        pk=("candidate_id", "number"),
+        foreign_keys=[("candidate_id", "candidates", "id")],
+    )
+    db["results"].add_column("form", str)
+    db["results"].add_column("item_bank_version", int)
+    db["results"].add_column("thetas", str)

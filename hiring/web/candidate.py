@@ -23,12 +23,13 @@ from flask import (
     g,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
 
 from hiring.assessment.questionnaire import QuestionnaireError
-from hiring.candidates import invites, journey
+from hiring.candidates import invites, journey, reminders
 from hiring.candidates.records import (
     ACCOMMODATION_PAGE,
     AlreadySubmitted,
@@ -36,16 +37,16 @@ from hiring.candidates.records import (
     LinkUnknown,
     is_submitted,
 )
-from hiring.candidates.submission import submit_assessment
+from hiring.candidates.submission import submit_assessment, time_saved
 from hiring.errors import HiringError
 from hiring.roles.services import RoleError, get_role
 from hiring.web.database import db
 from hiring.web.errors import STORAGE_ERRORS, storage_failed
-from hiring.web.forms.candidate import ConsentForm, self_id_form_class
+from hiring.web.forms.candidate import ConsentForm, StopRemindersForm, self_id_form_class
 from hiring.web.journey_pages import JourneySpec, add_question_pages
 
 bp = Blueprint("candidate", __name__)
-TOKEN_IN_PATH = re.compile(r"/a/[A-Za-z0-9_-]+")
+TOKEN_IN_PATH = re.compile(r"(/a/|/reminders/stop/)[A-Za-z0-9_-]+")
 log = logging.getLogger("hiring")
 
 
@@ -54,8 +55,8 @@ class RedactInviteTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/a/" in message:
-            record.msg, record.args = TOKEN_IN_PATH.sub("/a/[redacted]", message), ()
+        if "/a/" in message or "/reminders/stop/" in message:
+            record.msg, record.args = TOKEN_IN_PATH.sub(r"\1[redacted]", message), ()
         return True
 
 
@@ -135,6 +136,13 @@ def open_invite(token: str):
     return redirect(url_for("candidate.landing"))
 
 
+def _plan(candidate: dict, questionnaire) -> Any:
+    """The candidate's pages: the questionnaire's, or those of their adaptive form so far."""
+    adaptive = candidate.get("form") == "adaptive"
+    saved = journey.saved_answers(db(), candidate["id"]) if adaptive else {}
+    return journey.form_plan(db(), candidate, questionnaire, saved)
+
+
 def _context(**extra: Any) -> dict[str, Any]:
     candidate = g.candidate
     questionnaire = journey.candidate_questionnaire(db(), candidate)
@@ -142,7 +150,7 @@ def _context(**extra: Any) -> dict[str, Any]:
         "candidate": candidate,
         "role": get_role(db(), candidate["role_id"]),
         "questionnaire": questionnaire,
-        "total_steps": len(questionnaire.pages) + 1,
+        "total_steps": len(_plan(candidate, questionnaire).pages) + 1,
         **extra,
     }
 
@@ -154,8 +162,10 @@ def _where_to_resume() -> Any:
     if candidate["status"] == "invited":
         return redirect(url_for("candidate.landing"))
     questionnaire = journey.candidate_questionnaire(db(), candidate)
-    index = journey.resume_page(questionnaire, journey.saved_answers(db(), candidate["id"]))
-    if index >= len(questionnaire.pages):
+    saved = journey.saved_answers(db(), candidate["id"])
+    plan = journey.form_plan(db(), candidate, questionnaire, saved)
+    index = journey.resume_page(plan, saved)
+    if index >= len(plan.pages):
         return redirect(url_for("candidate.about_you"))
     return redirect(url_for("candidate.page", number=index + 1))
 
@@ -206,7 +216,8 @@ def about_you():
         return _where_to_resume()
     questionnaire = journey.candidate_questionnaire(db(), candidate)
     saved = journey.saved_answers(db(), candidate["id"])
-    if journey.resume_page(questionnaire, saved) < len(questionnaire.pages):
+    plan = journey.form_plan(db(), candidate, questionnaire, saved)
+    if journey.resume_page(plan, saved) < len(plan.pages):
         flash("A few questions still need an answer before you can send the assessment.", "info")
         return _where_to_resume()
     questions = current_app.config["SELF_ID"]
@@ -239,4 +250,21 @@ def done():
         return _where_to_resume()
     # no questionnaire needed: the thank-you page stays reachable whatever happens to the file
     role = get_role(db(), g.candidate["role_id"])
-    return render_template("candidate/done.html", candidate=g.candidate, role=role)
+    saved_time = time_saved(db(), g.candidate["id"])
+    return render_template(
+        "candidate/done.html", candidate=g.candidate, role=role, saved_time=saved_time
+    )
+
+
+@bp.route("/reminders/stop/<token>", methods=["GET", "POST"])
+def stop_reminders(token: str):
+    """Stop reminder e-mails from a reminder's link, with no sign-in (the invitation stays)."""
+    form = StopRemindersForm()
+    try:
+        if request.method == "POST" and form.validate():
+            holder = reminders.opt_out(db(), token)
+        else:  # a mail scanner opening the link changes nothing: stopping takes the button
+            holder = reminders.opt_out_holder(db(), token)
+    except reminders.ReminderError:
+        return _link_problem(404)
+    return render_template("candidate/stop_reminders.html", form=form, holder=holder)

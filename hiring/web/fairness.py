@@ -11,7 +11,10 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from hiring.fairness import MIN_SHARE, SMALL_SAMPLE_SIZE, monitoring
 from hiring.fairness.bias_audit import bias_audit_pdf
 from hiring.fairness.chart import impact_chart
+from hiring.fairness.dif import ALPHA as DIF_ALPHA
+from hiring.fairness.item_review import dif_review
 from hiring.fairness.method import method_page
+from hiring.fairness.prediction_review import prediction_review
 from hiring.reports.errors import ReportError
 from hiring.roles import services as roles
 from hiring.roles.profiles import feature_names
@@ -76,6 +79,34 @@ def role(role_id: int):
         small_sample=SMALL_SAMPLE_SIZE,
         feature_names=feature_names(report.role),
     )
+
+
+@bp.route("/<int:role_id>/items")
+@roles_required("admin")
+def items(role_id: int):
+    """List the items whose answers differ by group at the same trait level (DIF), for review."""
+    try:
+        review = dif_review(
+            db(), role_id, questions=current_app.config["SELF_ID"],
+            min_cell=current_app.config["FAIRNESS_MIN_CELL"],
+        )  # fmt: skip
+    except roles.RoleError:
+        abort(404)
+    return render_template("fairness/items.html", review=review, alpha=DIF_ALPHA)
+
+
+@bp.route("/<int:role_id>/prediction")
+@roles_required("admin")
+def prediction(role_id: int):
+    """Show whether the same fit goes with the same outcome in every group (Cleary)."""
+    try:
+        review = prediction_review(
+            db(), role_id, questions=current_app.config["SELF_ID"],
+            min_cell=current_app.config["FAIRNESS_MIN_CELL"],
+        )  # fmt: skip
+    except roles.RoleError:
+        abort(404)
+    return render_template("fairness/prediction.html", review=review)
 
 
 @bp.route("/<int:role_id>/fairness.csv")

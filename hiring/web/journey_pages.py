@@ -77,7 +77,16 @@ def add_question_pages(bp: Blueprint, spec: JourneySpec, prefix: str) -> None:
         except AlreadySubmitted:
             pass  # a late autosave or a second tab: the submitted answers stand
 
-    def _submit_page(form: Any, number: int, pages: int, page_id: str) -> Any:
+    def _page_count() -> int:
+        """The number of pages now (an adaptive form's grows as its answers come in)."""
+        person = spec.current()
+        questionnaire = journey.candidate_questionnaire(db(), person)
+        if person.get("form") != "adaptive":
+            return len(questionnaire.pages)
+        saved = journey.saved_answers(db(), person["id"], spec.who)
+        return len(journey.form_plan(db(), person, questionnaire, saved, spec.who).pages)
+
+    def _submit_page(form: Any, number: int, page_id: str) -> Any:
         """Save a sent page; return where to go next, or None to show it with its errors."""
         seconds = _seconds_on_page(form.shown.data, spec.current()["id"], page_id)
         if form.back.data:
@@ -85,7 +94,7 @@ def add_question_pages(bp: Blueprint, spec: JourneySpec, prefix: str) -> None:
             return redirect(url_for(f"{name}.page", number=max(number - 1, 1)))
         if form.validate():
             _save(number, form.answers(), seconds, advance=True)
-            if number == pages:
+            if number >= _page_count():
                 return redirect(url_for(f"{name}.about_you"))
             return redirect(url_for(f"{name}.page", number=number + 1))
         _save(number, form.answers(only_valid=True), seconds, advance=False)
@@ -99,19 +108,22 @@ def add_question_pages(bp: Blueprint, spec: JourneySpec, prefix: str) -> None:
         if is_submitted(person) or person["status"] == "invited":
             return spec.resume()
         questionnaire = journey.candidate_questionnaire(db(), person)
-        if not 1 <= number <= len(questionnaire.pages):
-            abort(404)
         saved = journey.saved_answers(db(), person["id"], spec.who)
-        if number - 1 > journey.resume_page(questionnaire, saved):
+        plan = journey.form_plan(db(), person, questionnaire, saved, spec.who)
+        if not 1 <= number <= len(plan.pages):
+            if plan.adaptive and number > 1:
+                return spec.resume()  # an adaptive page not chosen yet
+            abort(404)
+        if number - 1 > journey.resume_page(plan, saved):
             return spec.resume()  # no skipping ahead past unanswered pages
-        this_page = questionnaire.pages[number - 1]
+        this_page = plan.pages[number - 1]
         form = page_form_class(questionnaire, this_page)(
             data={f"a_{k}": v for k, v in saved.items() if k in this_page.item_ids}
         )
         not_saved = False
         if form.is_submitted():
             try:
-                moved = _submit_page(form, number, len(questionnaire.pages), this_page.id)
+                moved = _submit_page(form, number, this_page.id)
             except STORAGE_ERRORS as error:
                 if not storage_failed(error):
                     raise
@@ -122,7 +134,7 @@ def add_question_pages(bp: Blueprint, spec: JourneySpec, prefix: str) -> None:
         html = render_template(
             "candidate/page.html", form=form,
             questions=_questions(form, questionnaire, this_page.id), page=this_page,
-            number=number, not_saved=not_saved, **spec.context(),
+            number=number, not_saved=not_saved, plan=plan, **spec.context(),
         )  # fmt: skip
         return html, 503 if not_saved else 200
 
@@ -134,9 +146,11 @@ def add_question_pages(bp: Blueprint, spec: JourneySpec, prefix: str) -> None:
         if is_submitted(person) or person["status"] == "invited":
             return "", 409
         questionnaire = journey.candidate_questionnaire(db(), person)
-        if not 1 <= number <= len(questionnaire.pages):
+        saved = journey.saved_answers(db(), person["id"], spec.who)
+        plan = journey.form_plan(db(), person, questionnaire, saved, spec.who)
+        if not 1 <= number <= len(plan.pages):
             abort(404)
-        form = page_form_class(questionnaire, questionnaire.pages[number - 1])()
+        form = page_form_class(questionnaire, plan.pages[number - 1])()
         try:
             _save(number, form.answers(only_valid=True), None, advance=False)
         except STORAGE_ERRORS as error:

@@ -20,6 +20,8 @@ from flask import (
 from markupsafe import Markup
 
 from hiring.accounts import audit
+from hiring.candidates import invites, reminders
+from hiring.candidates.links import link_base
 from hiring.errors import HiringError
 from hiring.modeling.versions import weak_versions_in_use
 from hiring.roles.pipeline import OPEN_STATUSES
@@ -27,11 +29,12 @@ from hiring.roles.profiles import feature_names
 from hiring.web.access import roles_required
 from hiring.web.database import db
 from hiring.web.forms.invite import ReissueForm
-from hiring.web.forms.workspace import IdsForm, ListFilterForm, NoteForm, StatusForm
+from hiring.web.forms.workspace import BulkForm, IdsForm, ListFilterForm, NoteForm, StatusForm
 from hiring.web.fragments import fragment
 from hiring.web.invite import STAFF as INVITERS
+from hiring.web.invite import _sent as links_page
 from hiring.web.roles import role_or_404
-from hiring.workspace import decisions, exports, ranking
+from hiring.workspace import bulk, decisions, exports, ranking
 from hiring.workspace.candidate_view import NotFound, candidate_detail, compare
 
 bp = Blueprint("recruiter", __name__)
@@ -70,7 +73,12 @@ def _filters(form: ListFilterForm) -> tuple[ranking.ListFilters, str | None]:
 @roles_required(*STAFF)
 def ranked(role_id: int):
     """Show a role's candidates ranked by calibrated fit, filtered, sorted and paged by key."""
-    role = role_or_404(role_id)
+    return _ranked_page(role_or_404(role_id), BulkForm(formdata=None))
+
+
+def _ranked_page(role: dict, bulk_form: BulkForm, problem_status: int = 200):
+    """The ranked list with the bulk-action form (re-shown with its errors after a refusal)."""
+    role_id = role["id"]
     form = ListFilterForm(formdata=request.args)
     filters, problem = _filters(form)
     if filters.search and not ranking.search_query(filters.search):
@@ -80,7 +88,7 @@ def ranked(role_id: int):
     except ranking.ListError as error:
         problem = error.message
         page = ranking.ranked_page(db(), role_id, filters)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = {k: v for k, v in request.args.items() if k not in ("page", "select") and v}
     asked = tuple((name, tuple(request.args.getlist(name))) for name in form._fields)
     return render_template(
         "recruiter/list.html",
@@ -96,9 +104,13 @@ def ranked(role_id: int):
         args=args,
         names=feature_names(role),
         candidate_url=_row_url("recruiter.candidate"),
-        compare_form=IdsForm(),
+        bulk_form=bulk_form,
+        here={**args, **({"page": request.args["page"]} if request.args.get("page") else {})},
+        checked=set(bulk_form.c.data or [])
+        if bulk_form.c.data or request.args.get("select") != "all"
+        else {row["id"] for row in page.rows},
         weak_models=weak_versions_in_use(db(), role_id),
-    )
+    ), problem_status
 
 
 @bp.route("/roles/<int:role_id>/candidates.csv")
@@ -112,14 +124,59 @@ def export(role_id: int):
     audit.record(
         db(), g.user.username, "candidates.export", "role", role_id, filters=filters.__dict__
     )
-    names = feature_names(role)
-    rows = exports.list_rows(ranking.all_rows(db(), role_id, filters), names)
+    return _csv(role, ranking.all_rows(db(), role_id, filters))
+
+
+def _csv(role: dict, rows) -> Response:
+    """Stream list rows as a CSV download named for the role and today."""
     filename = f"{role['slug']}-candidates-{date.today().isoformat()}.csv"
     return Response(
-        stream_with_context(exports.csv_lines(rows)),
+        stream_with_context(exports.csv_lines(exports.list_rows(rows, feature_names(role)))),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.route("/roles/<int:role_id>/candidates/bulk", methods=["POST"])
+@roles_required(*STAFF)
+def bulk_action(role_id: int):
+    """Act on the selected candidates: one decision, new links, a CSV, or compare."""
+    role = role_or_404(role_id)
+    form = BulkForm()
+    if not form.validate():
+        return _ranked_page(role, form, 400)
+    here = {k: v for k, v in request.args.items() if k != "select" and v}
+    ids, back = form.c.data or [], url_for("recruiter.ranked", role_id=role_id, **here)
+    try:
+        if form.action.data == "compare":
+            return redirect(url_for("recruiter.compare_view", role_id=role_id, c=ids))
+        if form.action.data == "export":
+            return _csv(role, bulk.export_rows(db(), role_id, ids, actor=g.user.username))
+        if form.action.data == "resend":
+            return _resend(role_id, ids, back)
+        outcome = bulk.decide(
+            db(), role_id, ids, form.status.data, reason=form.reason.data or "",
+            override=form.override.data, user_id=g.user.id, actor=g.user.username,
+        )  # fmt: skip
+    except bulk.BulkError as error:
+        form.c.errors = [*form.c.errors, error.message]
+        return _ranked_page(role, form, 400)
+    flash(
+        outcome.summary(f"moved to {form.status.data}"), "warning" if outcome.refused else "success"
+    )
+    return redirect(back)
+
+
+def _resend(role_id: int, ids: list[int], back: str):
+    """Make new links for the selected unfinished candidates and queue their e-mails."""
+    base = link_base(current_app.config, request.host_url, request.host)
+    if base.url is None:  # refuse before any old link is voided
+        raise bulk.BulkError(base.problem)
+    made, outcome = bulk.reissue(
+        db(), role_id, ids, days=current_app.config["INVITE_DAYS"], actor=g.user.username
+    )
+    problems = [f"{row['name']}: {why}" for row, why in outcome.refused]
+    return links_page(invites.InviteBatch(invited=made, problems=problems), "New links made", back)
 
 
 @bp.route("/roles/<int:role_id>/compare")
@@ -176,7 +233,17 @@ def _candidate_page(candidate_id: int, status_form=None, note_form=None):
         if detail.candidate["status"] in OPEN_STATUSES and g.user.role in INVITERS
         else None,
         invite_days=current_app.config["INVITE_DAYS"],
+        reminders=reminders.reminder_state(db(), candidate_id),
+        reminder_days=_reminder_days(),
     )
+
+
+def _reminder_days() -> tuple[int, ...]:
+    """The configured reminder days; none shown when the setting cannot be read."""
+    try:
+        return reminders.reminder_days(current_app.config["REMINDER_DAYS"])
+    except reminders.ReminderError:
+        return ()
 
 
 @bp.route("/candidates/<int:candidate_id>")

@@ -18,7 +18,13 @@ from hiring.roles.pipeline import funnel_stages
 from hiring.roles.profiles import shipped_profiles
 from hiring.web.access import roles_required
 from hiring.web.database import db
-from hiring.web.forms.workspace import ConfirmForm, ManagerForm, RoleForm, choices
+from hiring.web.forms.workspace import (
+    AssessmentFormForm,
+    ConfirmForm,
+    ManagerForm,
+    RoleForm,
+    choices,
+)
 from hiring.workspace import cohorts
 from hiring.workspace.candidate_view import role_model_label
 
@@ -100,7 +106,7 @@ def create():
 
 @bp.route("/<int:role_id>")
 @roles_required(*STAFF)
-def detail(role_id: int):
+def detail(role_id: int, form_form: AssessmentFormForm | None = None):
     """Show a role: what it uses, its funnel, its manager, and the way to its candidates."""
     role = role_or_404(role_id)
     manager_form = ManagerForm(hiring_manager=role.get("hiring_manager_id"))
@@ -114,8 +120,26 @@ def detail(role_id: int):
         manager=manager,
         manager_form=manager_form,
         close_form=ConfirmForm(),
+        form_form=form_form or AssessmentFormForm(form=role["form"]),
         invite_endpoints=current_app.view_functions,
     )
+
+
+@bp.route("/<int:role_id>/form", methods=["POST"])
+@roles_required(*STAFF)
+def set_form(role_id: int):
+    """Choose the full questionnaire or the adaptive short form; re-show the page if refused."""
+    role_or_404(role_id)
+    form = AssessmentFormForm()
+    if form.validate():
+        try:
+            role = roles.set_role_form(db(), role_id, form.form.data, actor=g.user.username)
+        except roles.RoleError as error:
+            form.form.errors.append(error.message)
+        else:
+            flash(f"New candidates for this role take the {role['form']} form.", "success")
+            return redirect(url_for("roles.detail", role_id=role_id))
+    return detail(role_id, form), 400
 
 
 @bp.route("/<int:role_id>/manager", methods=["POST"])

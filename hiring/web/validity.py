@@ -24,8 +24,10 @@ from flask import (
 from hiring.errors import HiringError
 from hiring.modeling import calibration, calibration_jobs, rescoring
 from hiring.modeling.calibration_chart import calibration_chart, importance_chart
+from hiring.modeling.incumbent_evidence import sjt_incremental_summary
 from hiring.modeling.incumbents import Criterion, IncumbentFileError
-from hiring.modeling.validity import latest_drift_check, validity_view
+from hiring.modeling.measurement import role_reliability
+from hiring.modeling.validity import latest_drift_check, utility_summary, validity_view
 from hiring.roles import services as roles
 from hiring.store.plurals import plural
 from hiring.store.text_input import MAX_FILE_BYTES, InputFileError, decode_text
@@ -34,11 +36,17 @@ from hiring.web.database import db
 from hiring.web.forms.calibration import (
     ActivateForm,
     CalibrateForm,
+    HiresCalibrationForm,
     IncumbentUploadForm,
+    MoneyUtilityForm,
+    OutcomeUploadForm,
+    ReliabilityForm,
     SuspendForm,
 )
 from hiring.web.forms.workspace import ConfirmForm
 from hiring.web.roles import role_or_404
+from hiring.workspace.outcomes import OutcomeFileError, import_outcomes
+from hiring.workspace.predictive_validity import predictive_view
 
 bp = Blueprint("validity", __name__, url_prefix="/admin/validity")
 T = TypeVar("T")
@@ -52,6 +60,8 @@ def _page(
     status=200,
     job_id: int | None = None,
     activate_form: ActivateForm | None = None,
+    money_form: MoneyUtilityForm | None = None,
+    money: dict | None = None,
 ):
     job = None
     if job_id is not None:
@@ -79,6 +89,8 @@ def _page(
         confirm_form=ConfirmForm(),
         activate_form=activate_form or ActivateForm(),
         activate_for=version_id if activate_form is not None else None,
+        money_form=money_form or MoneyUtilityForm(formdata=None),
+        money=money,
         chart=calibration_chart,
         importance_chart=importance_chart,
     )
@@ -110,9 +122,43 @@ def index():
 @bp.route("/<int:role_id>")
 @roles_required("admin")
 def role(role_id: int):
-    """Show the evidence of the active (or the chosen) model version of a role."""
-    return _page(
-        role_id, request.args.get("version", type=int), job_id=request.args.get("job", type=int)
+    """Show the evidence of the active (or the chosen) model version of a role.
+
+    With the utility form's fields in the query string, it also shows the expected gain in
+    money (Brogden-Cronbach-Gleser) of the active model.
+    """
+    version_id, job_id = request.args.get("version", type=int), request.args.get("job", type=int)
+    if "salary" not in request.args:
+        return _page(role_id, version_id, job_id=job_id)
+    form = MoneyUtilityForm(formdata=request.args)
+    if not form.validate():
+        return _page(role_id, version_id, job_id=job_id, money_form=form, status=400)
+    role_or_404(role_id)
+    money = utility_summary(
+        db(), role_id, salary=form.salary.data, sdy=form.sdy.data,
+        cost_per_applicant=form.cost.data, hires_per_year=form.hires.data,
+        tenure_years=form.tenure.data, selection_ratio=form.share.data,
+    )  # fmt: skip
+    if money is None:
+        form.salary.errors = ["The role has no active model with a validity to work from."]
+        return _page(role_id, version_id, job_id=job_id, money_form=form, status=400)
+    return _page(role_id, version_id, job_id=job_id, money_form=form, money=money)
+
+
+@bp.route("/<int:role_id>/measurement")
+@roles_required("admin")
+def measurement(role_id: int):
+    """Show how well each scale measures in the applicants, and what the SJT adds to the traits."""
+    role_or_404(role_id)
+    try:
+        role, report = role_reliability(db(), role_id)
+    except HiringError:
+        abort(404)
+    return render_template(
+        "validity/measurement.html",
+        role=role,
+        report=report,
+        incremental=sjt_incremental_summary(db(), role_id),
     )
 
 
@@ -263,3 +309,82 @@ def rescore(role_id: int):
         lambda _run: "Re-scoring is on the task queue; this page shows how far it has got.",
     )
     return _back(role_id)
+
+
+def _predictive_page(role_id: int, upload=None, problems=(), status=200, hires_form=None):
+    """Render the predictive-validity page, with the reliabilities the query string gives."""
+    role_or_404(role_id)
+    form = ReliabilityForm(request.args)
+    ryy = {}
+    if form.validate():
+        ryy = {f.name: f.data for f in form if f.data is not None}
+    else:
+        status = 400 if status == 200 else status
+    view = predictive_view(db(), role_id, ryy)
+    html = render_template(
+        "validity/predictive.html",
+        view=view,
+        ryy_form=form,
+        upload_form=upload or OutcomeUploadForm(),
+        problems=problems,
+        hires_form=hires_form or HiresCalibrationForm(),
+    )
+    return html, status
+
+
+@bp.route("/<int:role_id>/predictive")
+@roles_required("admin")
+def predictive(role_id: int):
+    """Show whether the fit predicts how hires do: corrected validity, calibration, retention."""
+    return _predictive_page(role_id)
+
+
+@bp.route("/<int:role_id>/outcomes", methods=["POST"])
+@roles_required("admin")
+def upload_outcomes(role_id: int):
+    """Import hires' outcomes from an uploaded CSV; list every problem when it has any."""
+    role_or_404(role_id)
+    form = OutcomeUploadForm()
+    if not form.validate():
+        return _predictive_page(role_id, upload=form, status=400)
+    name = form.file.data.filename or "outcomes.csv"
+    try:
+        text = decode_text(form.file.data.read(MAX_FILE_BYTES + 1), name)
+        result = import_outcomes(db(), role_id, text, filename=name, actor=g.user.username)
+    except InputFileError as error:
+        form.file.errors = [error.message]
+        return _predictive_page(role_id, upload=form, status=400)
+    except OutcomeFileError as error:
+        return _predictive_page(role_id, upload=form, problems=error.problems, status=400)
+    for notice in result.notices:
+        flash(notice, "info")
+    flash(
+        f"Imported {plural(result.rows, 'outcome row')} for {plural(result.hires, 'hire')} "
+        f"({', '.join(result.columns)}).",
+        "success",
+    )
+    return redirect(url_for("validity.predictive", role_id=role_id))
+
+
+@bp.route("/<int:role_id>/calibrate-with-hires", methods=["POST"])
+@roles_required("admin")
+def calibrate_with_hires(role_id: int):
+    """Start calibrating a new version on incumbents and hires; it is reviewed and activated as usual."""
+    role_or_404(role_id)
+    form = HiresCalibrationForm()
+    if not form.validate():
+        if form.csrf_token.errors:
+            abort(400)
+        return _predictive_page(role_id, status=400, hires_form=form)
+    from hiring.modeling import tasks  # the task queue (Huey) is loaded when first used
+    from hiring.modeling.hire_outcomes import hires_criterion
+
+    try:
+        criterion = hires_criterion(form.outcome.data, form.threshold.data)
+        job = tasks.start_calibration(
+            db(), role_id, method=form.method.data, actor=g.user.username, hires=criterion
+        )
+    except HiringError as error:
+        form.threshold.errors = [error.message]
+        return _predictive_page(role_id, status=400, hires_form=form)
+    return redirect(url_for("validity.role", role_id=role_id, job=job.id, _anchor="calibration"))

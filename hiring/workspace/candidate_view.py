@@ -80,6 +80,7 @@ class CandidateDetail:
     model_label: str = ""
     names: dict[str, str] = field(default_factory=dict)
     model_report: dict = field(default_factory=dict)  # the scoring model's validation report
+    adaptive: dict | None = None  # θ, SE and statements asked per scale (adaptive form only)
 
     @property
     def rows(self) -> list[FeatureRow]:
@@ -190,6 +191,8 @@ def candidate_detail(
     fill_scores(detail, scores, fit)
     detail.model_label = model_label(db, result["model_version_id"])
     detail.model_report = model_report(db, result["model_version_id"])
+    if result.get("form") == "adaptive" and result.get("thetas"):
+        detail.adaptive = json.loads(result["thetas"])
     return detail
 
 

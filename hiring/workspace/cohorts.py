@@ -74,12 +74,17 @@ def manager_roles(db: Database, manager_id: int | None) -> list[dict]:
 
 
 def hires(db: Database, manager_id: int | None, role_id: int | None = None) -> list[dict]:
-    """Return the people hired into a manager's roles, most recent decision first."""
+    """Return the people hired into a manager's roles, most recent decision first.
+
+    Past applicants imported with their old decisions (``source = 'imported'``) were hired
+    before Frontline Fit and have no onboarding to plan, so they are not listed.
+    """
     return list(
         db.query(
             "SELECT c.id, c.name, c.email, c.band, c.decided_at, c.synthetic, r.id AS role_id, "
             "r.title AS role_title, r.location AS role_location FROM candidates c "
             "JOIN job_roles r ON r.id = c.role_id WHERE c.status = 'hired' "
+            "AND c.source IS NOT 'imported' "
             "AND (:m IS NULL OR r.hiring_manager_id = :m) AND (:r IS NULL OR r.id = :r) "
             "ORDER BY c.decided_at DESC, c.id DESC",
             {"m": manager_id, "r": role_id},
@@ -91,7 +96,11 @@ def hire_detail(db: Database, manager_id: int | None, candidate_id: int) -> Cand
     """Return a hire's evidence if they were hired into one of the manager's roles."""
     detail = candidate_detail(db, candidate_id)
     owner = detail.role.get("hiring_manager_id")
-    if detail.candidate["status"] != "hired" or (manager_id is not None and owner != manager_id):
+    if (
+        detail.candidate["status"] != "hired"
+        or detail.candidate.get("source") == "imported"
+        or (manager_id is not None and owner != manager_id)
+    ):
         raise ManagerError("No such hire.")
     return detail
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_HEADER = (
     "id", "name", "email", "status", "fit", "band", "percentile", "quality_flags",
-    "top_strength", "biggest_gap", "date", "synthetic",
+    "top_strength", "biggest_gap", "date", "synthetic", "form", "source",
 )  # fmt: skip
 
 
@@ -50,4 +50,6 @@ def list_rows(rows: Iterable[dict], names: dict[str, str]) -> Iterator[list[obje
             names.get(row["biggest_gap"] or "", row["biggest_gap"] or ""),
             (row["submitted_at"] or row["invited_at"] or "")[:10],
             "yes" if row["synthetic"] else "no",
+            row.get("form") or ("" if row["status"] == "invited" else "full"),
+            row.get("source") or "assessed",
         ]

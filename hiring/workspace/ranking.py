@@ -71,7 +71,7 @@ SORTS: dict[str, Sort] = {
 }
 LIST_COLUMNS = (
     "id, name, email, status, fit, band, band_rank, percentile, flag_count, top_strength, "
-    "biggest_gap, submitted_at, invited_at, synthetic"
+    "biggest_gap, submitted_at, invited_at, synthetic, form, source"
 )
 
 

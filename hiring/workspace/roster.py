@@ -22,6 +22,7 @@ class CandidateEntry:
     band: str | None
     submitted_at: str | None
     synthetic: bool
+    imported: bool = False  # a past applicant from `hiring candidates import`
 
     def to_dict(self) -> dict:
         """The entry as plain JSON values."""
@@ -44,8 +45,13 @@ def list_candidates(
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     query = (
         "SELECT c.id, c.name, c.email, r.slug AS role, r.title AS role_title, c.status, c.band, "
-        "c.submitted_at, c.synthetic FROM candidates c JOIN job_roles r ON r.id = c.role_id "
+        "c.submitted_at, c.synthetic, c.source = 'imported' AS imported FROM candidates c JOIN job_roles r ON r.id = c.role_id "
     )
     order = "ORDER BY r.slug, coalesce(c.submitted_at, c.invited_at) DESC, c.id DESC"
     rows = db.query(f"{query} {clause} {order}", params)  # noqa: S608 (fixed fragments; values are parameters)
-    return [CandidateEntry(**{**row, "synthetic": bool(row["synthetic"])}) for row in rows]
+    return [
+        CandidateEntry(
+            **{**row, "synthetic": bool(row["synthetic"]), "imported": bool(row["imported"])}
+        )
+        for row in rows
+    ]

@@ -72,3 +72,35 @@ def test_a_recruiter_reviews_and_shortlists_a_candidate(page, live, recruiting, 
         download.value.save_as(saved)
         assert "Quinn Target" in saved.read_text()
     assert page.csp_errors == []
+
+
+def test_a_recruiter_selects_candidates_and_moves_them_with_one_reason(page, live, recruiting):
+    sign_in(page, live)
+    page.goto(f"{live.url}/roles/{live.role['id']}/candidates")
+    page.get_by_role("link", name="Select all on this page").click()
+    boxes = page.locator("table.ranked tbody input[type=checkbox]")
+    assert boxes.count() >= 3 and all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    page.get_by_role("link", name="Clear selection").click()
+    assert not any(boxes.nth(i).is_checked() for i in range(boxes.count()))
+
+    page.get_by_label("Select Ola Other").check()
+    page.get_by_label("Select Uma Under").check()
+    page.get_by_label("Move the selected candidates to").select_option("interviewed")
+    page.get_by_label("One reason for all of them").fill("Passed the phone screen with the team")
+    page.get_by_role("button", name="Move the selected candidates").click()
+    assert "2 candidates moved to interviewed." in page.locator(".flashes").inner_text()
+    for name in ("Ola Other", "Uma Under"):
+        row = live.db["candidates"].get(recruiting[name]["id"])
+        assert row["status"] == "interviewed"
+        (last,) = live.db["status_history"].rows_where(
+            "candidate_id = ? AND to_status = 'interviewed'", [row["id"]]
+        )
+        assert last["reason"] == "Passed the phone screen with the team"
+
+    page.get_by_label("Select Ola Other").check()  # again: refused, named, nothing changes
+    page.get_by_label("Move the selected candidates to").select_option("interviewed")
+    page.get_by_role("button", name="Move the selected candidates").click()
+    flash = page.locator(".flashes").inner_text()
+    assert "0 candidates moved to interviewed; 1 refused" in flash
+    assert "Ola Other (The candidate is already interviewed)" in flash
+    assert page.csp_errors == []

@@ -25,6 +25,10 @@ class ConsentForm(FlaskForm):
     )
 
 
+class StopRemindersForm(FlaskForm):
+    """Stop reminder e-mails about an unfinished assessment (only the CSRF token)."""
+
+
 class QuestionPage(FlaskForm):
     """Base of every questionnaire page: the signed time the page was shown."""
 
@@ -84,13 +88,25 @@ def _sjt_field(item, number: int) -> RadioField:
     )
 
 
-_classes: dict[tuple[str, str, str, str], type[QuestionPage]] = {}
+_classes: dict[tuple, type[QuestionPage]] = {}
+MAX_FORM_CLASSES = 4096
 
 
 def page_form_class(questionnaire, page) -> type[QuestionPage]:
-    """Return the form class of one questionnaire page (built once per published content)."""
-    key = (questionnaire.id, questionnaire.version, questionnaire.content_hash, page.id)
+    """Return the form class of one questionnaire page (built once per published content).
+
+    An adaptive page's statements differ between candidates, so they are part of the key.
+    """
+    key = (
+        questionnaire.id,
+        questionnaire.version,
+        questionnaire.content_hash,
+        page.id,
+        page.item_ids,
+    )
     if key not in _classes:
+        if len(_classes) >= MAX_FORM_CLASSES:
+            _classes.clear()  # adaptive pages vary; keep the cache bounded
         _classes[key] = _build_page_form(questionnaire, page)
     return _classes[key]
 

@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from hiring.accounts.passwords import MIN_PASSWORD_LENGTH
 from hiring.accounts.users import ROLES
-from hiring.workspace.decisions import DECISION_STATUSES, MAX_NOTE, MAX_REASON
+from hiring.workspace.decisions import ADVANCING, DECISION_STATUSES, MAX_NOTE, MAX_REASON
 from hiring.workspace.ranking import SORTS, STATUSES
 
 BANDS = ("strong", "good", "moderate", "low", "knock-out", "not calibrated")
@@ -73,6 +73,32 @@ class IdsForm(GetForm):
     c = SelectMultipleField("Candidates", coerce=int, validate_choice=False)
 
 
+class BulkForm(FlaskForm):
+    """Act on the candidates picked by check box in a role's list: one decision for all,
+    new links, a CSV, or compare."""
+
+    c = SelectMultipleField("Candidates", coerce=int, validate_choice=False)
+    action = SelectField(
+        "Action",
+        choices=choices(
+            [("decide", "Decide"), ("resend", "Re-send invitations"), ("export", "Export"),
+             ("compare", "Compare")]
+        ),
+    )  # fmt: skip
+    status = SelectField(
+        "Move the selected candidates to",
+        choices=choices((s, s.title()) for s in (*ADVANCING, "rejected")),
+        default=ADVANCING[0],
+        id="bulk-status",  # the filter form above has its own "status"
+    )
+    override = BooleanField("This decision goes against the fit score", id="bulk-override")
+    reason = TextAreaField(
+        "One reason for all of them (required for a rejection or an override)",
+        validators=[Optional(), Length(max=MAX_REASON)],
+        id="bulk-reason",
+    )
+
+
 class RoleForm(FlaskForm):
     """Open a job role."""
 
@@ -87,6 +113,21 @@ class ManagerForm(FlaskForm):
     """Change a role's hiring manager."""
 
     hiring_manager = SelectField("Hiring manager", coerce=_int_or_none, validate_choice=True)
+
+
+class AssessmentFormForm(FlaskForm):
+    """Choose the full questionnaire or the adaptive short form for a role's new candidates."""
+
+    form = SelectField(
+        "Form new candidates take",
+        choices=[
+            SelectChoice("full", "Full questionnaire: every statement"),
+            SelectChoice(
+                "adaptive", "Adaptive short form: only the statements needed for a precise score"
+            ),
+        ],
+        validators=[InputRequired(message="Choose a form.")],
+    )
 
 
 class ConfirmForm(FlaskForm):
