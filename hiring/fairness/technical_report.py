@@ -15,13 +15,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
 from sqlite_utils import Database
 
 from hiring.accounts import audit
-from hiring.assessment.reliability import ReliabilityReport, reliability_report
-from hiring.fairness.monitoring import DECISION_POINTS, FairnessReport, findings, role_report
+from hiring.assessment.reliability import ReliabilityReport
+from hiring.candidates.self_identification import SelfIdQuestions
+from hiring.fairness.monitoring import (
+    DECISION_POINTS,
+    MIN_CELL,
+    FairnessReport,
+    findings,
+    role_report,
+)
+from hiring.fairness.validation import full_validation_summary
 from hiring.modeling.calibration import latest_import
+from hiring.modeling.hire_outcomes import LABELS
+from hiring.modeling.measurement import role_reliability
 from hiring.modeling.validity import (
     DriftCheck,
     ValidityView,
@@ -73,12 +82,19 @@ class TechnicalReport:
     drift_check: DriftCheck | None
     history: list[VersionChange]
     incumbent_import: dict | None
+    summary: dict  # hiring.fairness.validation.full_validation_summary: predictive, DIF, Cleary
+    outcome_labels: dict[str, str] = field(default_factory=lambda: dict(LABELS))
     sections: dict[str, tuple[str, str, str]] = field(default_factory=lambda: dict(SECTIONS))
 
     @property
     def version(self) -> ModelVersion | None:
         """The version the role uses now (None when it uses the hiring profile alone)."""
         return self.view.active
+
+    @property
+    def decision_points(self) -> dict[str, str]:
+        """The names of the fairness tables' decision points."""
+        return DECISION_POINTS
 
     @property
     def findings(self) -> list:
@@ -103,34 +119,13 @@ class TechnicalReport:
         return counts
 
 
-def applicant_responses(db: Database, role_id: int, questionnaire) -> np.ndarray:
-    """The answers of the role's assessed candidates who took exactly this questionnaire
-    (its content hash), one row each in ``questionnaire.item_ids`` order (NaN: unanswered)."""
-    columns = {item: j for j, item in enumerate(questionnaire.item_ids)}
-    rows: dict[int, np.ndarray] = {}
-    for answer in db.query(
-        "SELECT a.candidate_id, a.item_id, a.value FROM answers a "
-        "JOIN candidates c ON c.id = a.candidate_id "
-        "WHERE c.role_id = ? AND c.questionnaire_hash = ? AND c.submitted_at IS NOT NULL",
-        [role_id, questionnaire.content_hash],
-    ):
-        j = columns.get(answer["item_id"])
-        if j is None:
-            continue
-        row = rows.get(answer["candidate_id"])
-        if row is None:
-            row = rows[answer["candidate_id"]] = np.full(len(columns), np.nan)
-        row[j] = answer["value"]
-    if not rows:
-        return np.empty((0, len(columns)))
-    return np.vstack(list(rows.values()))
-
-
 def version_history(versions: list[ModelVersion]) -> list[VersionChange]:
     """Each version, newest first, with what changed from the one before it in words."""
     ordered = sorted(versions, key=lambda v: v.id)
     history = []
-    for before, version in zip([None, *ordered[:-1]], ordered, strict=True):
+    for before, version in zip(
+        [None, *ordered], ordered, strict=False
+    ):  # each with its predecessor
         history.append(VersionChange(version, _changes(before, version)))
     return list(reversed(history))
 
@@ -157,24 +152,38 @@ def _changes(before: ModelVersion | None, version: ModelVersion) -> tuple[str, .
     return tuple(changes)
 
 
-def technical_report(db: Database, role_id: int, *, today: date | None = None) -> TechnicalReport:
-    """Gather the report of one role (``RoleError`` for an unknown role)."""
+def technical_report(
+    db: Database,
+    role_id: int,
+    *,
+    today: date | None = None,
+    ryy: dict[str, float] | None = None,
+    questions: SelfIdQuestions | None = None,
+    min_cell: int = MIN_CELL,
+) -> TechnicalReport:
+    """Gather the report of one role (``RoleError`` for an unknown role).
+
+    ``ryy`` gives outcomes' reliabilities, to correct the predictive validity for them too;
+    ``questions`` and ``min_cell`` are the instance's self-identification settings.
+    """
     role = get_role(db, role_id)
     questionnaire = role_questionnaire(role)
     view = validity_view(db, role_id)
-    responses = applicant_responses(db, role_id, questionnaire)
-    reliability = reliability_report(questionnaire, responses) if len(responses) >= 2 else None
+    _role, reliability = role_reliability(db, role_id)
     return TechnicalReport(
         role=role,
         generated_on=today or date.fromisoformat(audit.now_iso()[:10]),
         questionnaire=questionnaire,
         view=view,
         reliability=reliability,
-        applicants=len(responses),
-        fairness=role_report(db, role_id),
+        applicants=reliability.respondents if reliability else 0,
+        fairness=role_report(db, role_id, questions=questions, min_cell=min_cell),
         drift_check=latest_drift_check(db, role_id),
         history=version_history(view.versions),
         incumbent_import=latest_import(db, role_id),
+        summary=full_validation_summary(
+            db, role_id, ryy, reliability=reliability, questions=questions, min_cell=min_cell
+        ),
     )
 
 
@@ -195,3 +204,13 @@ def technical_report_pdf(
     """Return the PDF; raises ``ReportError`` if rendering fails or overruns."""
     html = technical_report_html(report, page_size=page_size)
     return default_worker().render(html, page_size, timeout)
+
+
+def record_technical_export(db: Database, actor: str, report: TechnicalReport, kind: str) -> None:
+    """Note in the audit log that a technical validation report left the system."""
+    audit.record(db, actor, "validation.report", "role", report.role["id"], format=kind)
+
+
+def report_filename(report: TechnicalReport) -> str:
+    """The PDF's file name: the role's short name, the kind of report and the date."""
+    return f"{report.role['slug']}-technical-report-{report.generated_on.isoformat()}.pdf"
