@@ -47,7 +47,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "study": ("study", "study_group", "Run incumbent studies: current employees take the assessment (README, Incumbent study)."),
     "sweep": ("instance", "sweep", "Finish interrupted file deletions and remove orphaned report and model files."),
     "users": ("users", "users", "Manage staff accounts."),
-    "validation": ("validation", "validation_group", "Validation of a role's fit: predictive validity on hires, calibration and retention."),
+    "validation": ("validation", "validation_group", "Validation of a role's fit: the summary of its numbers and the technical report."),
     "webhooks": ("webhooks", "webhooks_group", "Manage webhook subscriptions and deliveries (see docs/integrations.md)."),
     "worker": ("worker", "worker", "Work through the task queue until stopped (Ctrl+C finishes the running tasks first)."),
 }  # fmt: skip

@@ -1,19 +1,23 @@
 """``hiring validation``: the numbers of a role's validation (predictive validity on hires)."""
 
 import json
+from pathlib import Path
 
 import click
 
 from hiring.cli.calibration import _app_db
+from hiring.cli.reports import PAGE_SIZE, _setup
 from hiring.errors import HiringError
 from hiring.fairness.validation import UtilityInputs, full_validation_summary
 from hiring.modeling.hire_outcomes import OUTCOMES
+from hiring.reports.cache import write_atomic
+from hiring.roles.services import get_role_by_slug
 from hiring.store.plurals import plural
 
 
 @click.group("validation")
 def validation_group() -> None:
-    """Validation of a role's fit: predictive validity on hires, calibration and retention."""
+    """Validation of a role's fit: the summary of its numbers and the technical report."""
 
 
 def _reliabilities(values: tuple[str, ...]) -> dict[str, float]:
@@ -103,6 +107,53 @@ def summary(
     if numbers["predictive"]:
         click.echo(numbers["predictive_assumptions"])
     _echo_parts(numbers)
+
+
+@validation_group.command("report")
+@click.option(
+    "--role", "role_slug", required=True, help="Role short name (see `hiring roles list`)."
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="PDF file to write.",
+)
+@click.option(
+    "--ryy",
+    multiple=True,
+    metavar="OUTCOME=VALUE",
+    help="The outcome's reliability, to correct for it too (repeatable), e.g. rating=0.52.",
+)
+@PAGE_SIZE
+@click.pass_context
+def report(ctx, role_slug, output, ryy, page_size) -> None:
+    """Write the role's technical validation report (the page's content) as a PDF."""
+    from hiring.fairness.technical_report import (
+        record_technical_export,
+        technical_report,
+        technical_report_pdf,
+    )
+    from hiring.reports.errors import ReportError
+
+    reliabilities = _reliabilities(ryy)
+    app, db, size = _setup(ctx, page_size)
+    if not output.parent.is_dir():
+        raise HiringError(f"{output.parent} is not a folder: create it first.")
+    role = get_role_by_slug(db, role_slug)
+    gathered = technical_report(
+        db, role["id"], ryy=reliabilities, questions=app.config["SELF_ID"],
+        min_cell=app.config["FAIRNESS_MIN_CELL"],
+    )  # fmt: skip
+    try:
+        pdf = technical_report_pdf(gathered, page_size=size)
+    except ReportError as error:
+        raise HiringError(f"The PDF could not be made: {error.message}") from error
+    write_atomic(output, pdf)
+    record_technical_export(db, "cli", gathered, "pdf")
+    click.echo(f"Wrote the technical validation report of {role['slug']} to {output}.")
 
 
 def _echo_parts(numbers: dict) -> None:

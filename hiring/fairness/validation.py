@@ -12,7 +12,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from hiring.assessment.reliability import ReliabilityReport
+from hiring.candidates.self_identification import SelfIdQuestions
 from hiring.fairness.item_review import dif_summary
+from hiring.fairness.monitoring import MIN_CELL
 from hiring.fairness.prediction_review import (
     differential_prediction_summary,
     hire_prediction_review,
@@ -40,22 +43,30 @@ def full_validation_summary(
     role_id: int,
     ryy: dict[str, float] | None = None,
     utility: UtilityInputs | None = None,
+    reliability: ReliabilityReport | None = None,
+    *,
+    questions: SelfIdQuestions | None = None,
+    min_cell: int = MIN_CELL,
 ) -> dict[str, Any]:
     """Return every number of the role's validation; ``utility`` is None without its inputs.
 
     ``fairness`` holds ``dif`` (applicants' items), ``differential_prediction`` (the Cleary
     model on incumbents, concurrent) and ``differential_prediction_hires`` (on hires' outcomes,
-    predictive). ``measurement`` holds reliability per scale with ``sjt_incremental``.
+    predictive). ``measurement`` holds reliability per scale with ``sjt_incremental``
+    (``reliability``: the role's reliability report, if the caller already has it).
+    ``questions`` and ``min_cell`` are the instance's self-identification questions and
+    smallest shown group, as on the Fairness pages.
     """
+    groups = {"questions": questions, "min_cell": min_cell}
     numbers = validation_summary(db, role_id, ryy)
     numbers["measurement"] = {
-        **measurement_summary(db, role_id),
+        **measurement_summary(db, role_id, reliability),
         "sjt_incremental": sjt_incremental_summary(db, role_id),
     }
     numbers["fairness"] = {
-        "dif": dif_summary(db, role_id),
-        "differential_prediction": differential_prediction_summary(db, role_id),
-        "differential_prediction_hires": hire_prediction_review(db, role_id),
+        "dif": dif_summary(db, role_id, **groups),
+        "differential_prediction": differential_prediction_summary(db, role_id, **groups),
+        "differential_prediction_hires": hire_prediction_review(db, role_id, **groups),
     }
     numbers["utility"] = (
         utility_summary(

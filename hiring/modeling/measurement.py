@@ -44,14 +44,18 @@ def role_reliability(db: Database, role_id: int) -> tuple[dict, ReliabilityRepor
     return role, (reliability_report(q, responses) if ids else None)
 
 
-def measurement_summary(db: Database, role_id: int) -> dict[str, Any]:
+def measurement_summary(
+    db: Database, role_id: int, report: ReliabilityReport | None = None
+) -> dict[str, Any]:
     """The ``measurement`` part of the validation summary: per scale and competency, JSON-able.
 
     Each entry has ``n`` (applicants with every item answered), ``k`` (items), ``alpha`` and
     ``alpha_ci`` (Feldt), ``omega`` and ``omega_ci`` (one-factor, bootstrap) and ``sem`` and
     ``sem_ci`` (in score points, from omega); None where a value cannot be computed.
+    ``report`` is the role's reliability report when the caller has already computed it.
     """
-    _role, report = role_reliability(db, role_id)
+    if report is None:
+        _role, report = role_reliability(db, role_id)
     if report is None:
         return {"respondents": 0, "scales": [], "competencies": [], "warnings": []}
 

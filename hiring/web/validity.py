@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -22,12 +23,19 @@ from flask import (
 )
 
 from hiring.errors import HiringError
+from hiring.fairness.technical_report import (
+    record_technical_export,
+    report_filename,
+    technical_report,
+    technical_report_pdf,
+)
 from hiring.modeling import calibration, calibration_jobs, rescoring
 from hiring.modeling.calibration_chart import calibration_chart, importance_chart
 from hiring.modeling.incumbent_evidence import sjt_incremental_summary
 from hiring.modeling.incumbents import Criterion, IncumbentFileError
 from hiring.modeling.measurement import role_reliability
 from hiring.modeling.validity import latest_drift_check, utility_summary, validity_view
+from hiring.reports.errors import ReportError
 from hiring.roles import services as roles
 from hiring.store.plurals import plural
 from hiring.store.text_input import MAX_FILE_BYTES, InputFileError, decode_text
@@ -388,3 +396,47 @@ def calibrate_with_hires(role_id: int):
         form.threshold.errors = [error.message]
         return _predictive_page(role_id, status=400, hires_form=form)
     return redirect(url_for("validity.role", role_id=role_id, job=job.id, _anchor="calibration"))
+
+
+def _technical(role_id: int):
+    """The role's technical report, with the reliabilities the query string gives (or None)."""
+    role_or_404(role_id)
+    form = ReliabilityForm(request.args)
+    if not form.validate():
+        return None, form
+    ryy = {f.name: f.data for f in form if f.data is not None}
+    report = technical_report(
+        db(), role_id, ryy=ryy, questions=current_app.config["SELF_ID"],
+        min_cell=current_app.config["FAIRNESS_MIN_CELL"],
+    )  # fmt: skip
+    return report, form
+
+
+@bp.route("/<int:role_id>/technical-report")
+@roles_required("admin")
+def technical(role_id: int):
+    """The technical validation report on a page: every section, where its numbers come from."""
+    report, form = _technical(role_id)
+    if report is None:
+        return render_template("validity/technical.html", report=None, ryy_form=form), 400
+    return render_template("validity/technical.html", report=report, ryy_form=form)
+
+
+@bp.route("/<int:role_id>/technical-report.pdf")
+@roles_required("admin")
+def technical_pdf(role_id: int):
+    """Download the technical validation report as a PDF."""
+    report, _form = _technical(role_id)
+    if report is None:
+        abort(400)
+    try:
+        pdf = technical_report_pdf(report, page_size=current_app.config["REPORT_PAGE_SIZE"])
+    except ReportError as error:
+        current_app.logger.warning("technical report PDF failed: %s", error.message)
+        abort(503)
+    record_technical_export(db(), g.user.username, report, "pdf")
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{report_filename(report)}"'},
+    )

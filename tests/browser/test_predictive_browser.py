@@ -50,3 +50,35 @@ def test_an_admin_uploads_outcomes_and_reads_the_corrected_validity(page, live, 
     page.get_by_role("button", name="Recompute").click()
     page.get_by_text("(reliability 0.6)").wait_for()
     assert page.csp_errors == []
+
+
+def test_an_admin_reads_the_technical_report_and_downloads_it(
+    axe_page, axe_script, live, outcome_file, tmp_path
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from tests.browser.test_candidate_browser import axe_problems
+
+    page = axe_page
+    page.goto(f"{live.url}/auth/login")
+    page.get_by_label("User name").fill("pia")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live.url}/")
+    page.goto(f"{live.url}/admin/validity/{live.role['id']}")
+    page.get_by_role("link", name="Technical report").click()
+    page.get_by_role("heading", name="Criterion-related validity").wait_for()
+    sections = page.get_by_role("navigation", name="Sections").get_by_role("link")
+    assert sections.count() == 9
+    assert page.get_by_text("Among 40 hires").first.is_visible()
+    assert axe_problems(page, axe_script) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    saved = tmp_path / "technical.pdf"
+    download.value.save_as(saved)
+    assert download.value.suggested_filename.endswith(".pdf")
+    words = " ".join(p.extract_text() for p in PdfReader(BytesIO(saved.read_bytes())).pages)
+    assert "Technical validation report" in words.replace(
+        "TECHNICAL VALIDATION REPORT", "Technical validation report"
+    )
