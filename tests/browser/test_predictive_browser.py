@@ -58,6 +58,7 @@ def test_an_admin_reads_the_technical_report_and_downloads_it(
     from io import BytesIO
 
     from pypdf import PdfReader
+
     from tests.browser.test_candidate_browser import axe_problems
 
     page = axe_page
