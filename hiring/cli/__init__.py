@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import shlex
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,6 +78,11 @@ class HiringGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
+        # Ctrl+C must stop a command even when whatever started it left SIGINT blocked (a
+        # blocked signal mask survives fork and exec): `worker`, `serve` and `reports` finish
+        # cleanly on it.
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         try:
             return super().invoke(ctx)
         except HiringError as error:
