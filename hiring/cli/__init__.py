@@ -6,6 +6,7 @@ import importlib
 import shlex
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,11 +79,17 @@ class HiringGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
-        # Ctrl+C must stop a command even when whatever started it left SIGINT blocked (a
-        # blocked signal mask survives fork and exec): `worker`, `serve` and `reports` finish
+        # Ctrl+C must stop a command even when whatever started it left SIGINT blocked or
+        # ignored (both survive fork and exec): `worker`, `serve` and `reports` finish
         # cleanly on it.
+        # A signal ignored by the parent stays ignored too, so it gets Python's usual handler.
         if hasattr(signal, "pthread_sigmask"):
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+        ):
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             return super().invoke(ctx)
         except HiringError as error:
