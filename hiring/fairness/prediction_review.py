@@ -41,6 +41,13 @@ class CharacteristicPrediction:
     results: list[DifferentialPrediction] = field(default_factory=list)
     not_tested: dict[str, str] = field(default_factory=dict)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return the characteristic's results and untested groups as plain data."""
+        return {
+            "characteristic": self.characteristic, "name": self.name,
+            "results": [r.to_dict() for r in self.results], "not_tested": self.not_tested,
+        }  # fmt: skip
+
 
 @dataclass
 class PredictionReview:
@@ -56,13 +63,7 @@ class PredictionReview:
         """Return the ``differential_prediction`` part of the summary's ``fairness`` object."""
         return {
             "design": self.design, "n": self.n, "n_identified": self.n_identified,
-            "characteristics": [
-                {
-                    "characteristic": c.characteristic, "name": c.name,
-                    "results": [r.to_dict() for r in c.results], "not_tested": c.not_tested,
-                }  # fmt: skip
-                for c in self.characteristics
-            ],
+            "characteristics": [c.to_dict() for c in self.characteristics],
         }  # fmt: skip
 
 
@@ -196,14 +197,6 @@ def hire_prediction_review(
             "lower_is_better": column in LOWER_IS_BETTER,
             "n": len(ids),
             "n_identified": sum(any(v is not None for v in p.values()) for p in people),
-            "characteristics": [
-                {
-                    "characteristic": c.characteristic,
-                    "name": c.name,
-                    "results": [r.to_dict() for r in c.results],
-                    "not_tested": c.not_tested,
-                }  # fmt: skip
-                for c in tables
-            ],
+            "characteristics": [c.to_dict() for c in tables],
         }
     return {"design": "predictive", "outcomes": result}
