@@ -33,6 +33,7 @@ from hiring.web.forms.workspace import BulkForm, IdsForm, ListFilterForm, NoteFo
 from hiring.web.fragments import fragment
 from hiring.web.invite import STAFF as INVITERS
 from hiring.web.invite import _sent as links_page
+from hiring.web.ranked_rows import ranked_rows
 from hiring.web.roles import role_or_404
 from hiring.workspace import bulk, decisions, exports, ranking
 from hiring.workspace.candidate_view import NotFound, candidate_detail, compare
@@ -90,6 +91,11 @@ def _ranked_page(role: dict, bulk_form: BulkForm, problem_status: int = 200):
         page = ranking.ranked_page(db(), role_id, filters)
     args = {k: v for k, v in request.args.items() if k not in ("page", "select") and v}
     asked = tuple((name, tuple(request.args.getlist(name))) for name in form._fields)
+    checked = (
+        set(bulk_form.c.data or [])
+        if bulk_form.c.data or request.args.get("select") != "all"
+        else {row["id"] for row in page.rows}
+    )
     return render_template(
         "recruiter/list.html",
         role=role,
@@ -102,13 +108,10 @@ def _ranked_page(role: dict, bulk_form: BulkForm, problem_status: int = 200):
         page=page,
         problem=problem,
         args=args,
-        names=feature_names(role),
-        candidate_url=_row_url("recruiter.candidate"),
+        rows=ranked_rows(page.rows, feature_names(role), checked, _row_url("recruiter.candidate")),
         bulk_form=bulk_form,
+        bulk_fields=_fields("bulk_fields", bulk_form, fresh=not bulk_form.is_submitted()),
         here={**args, **({"page": request.args["page"]} if request.args.get("page") else {})},
-        checked=set(bulk_form.c.data or [])
-        if bulk_form.c.data or request.args.get("select") != "all"
-        else {row["id"] for row in page.rows},
         weak_models=weak_versions_in_use(db(), role_id),
     ), problem_status
 
@@ -202,7 +205,7 @@ def _fields(macro: str, form, fresh: bool) -> Markup:
     render = functools.partial(
         get_template_attribute("recruiter/_candidate_fields.html", macro), form
     )
-    key = tuple(field.data for field in form if field.name != "csrf_token")
+    key = tuple(repr(field.data) for field in form if field.name != "csrf_token")
     return fragment(macro, key, render) if fresh else Markup(render())  # noqa: S704 - Jinja's
 
 
