@@ -36,7 +36,12 @@ from hiring.fairness.groups import (
     intersect,
     require_same_length,
 )
-from hiring.fairness.impact import SCORING_RATE, scoring_rate_table, selection_table
+from hiring.fairness.impact import (
+    SCORING_RATE,
+    band_at_or_above,
+    scoring_rate_table,
+    selection_table,
+)
 from hiring.fairness.significance import FISHER, Z_TEST, compare_proportions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -571,3 +576,86 @@ def test_weak_evidence_words_show_each_bound_or_say_it_is_unknown():
         "the 95% interval of its out-of-fold AUC (unknown to unknown)"
     )
     assert weak_evidence({"auc_ci": (0.5000001, 0.7), "brier_skill_ci": (1e-9, 0.2)}) == []
+
+
+# --- the fairness survivors of the full run of 6 December 2026 ---------------------------
+
+
+def test_nothing_to_test_when_everyone_or_no_one_was_selected():
+    for tests in (compare_proportions(0, 8, 0, 12), compare_proportions(8, 8, 12, 12)):
+        assert (tests.z_statistic, tests.chi2_statistic, tests.chi2_yates_statistic) == (0, 0, 0)
+        assert (tests.z_p, tests.chi2_p, tests.chi2_yates_p, tests.fisher_p) == (1, 1, 1, 1)
+
+
+def test_unequal_columns_are_named_in_the_error():
+    with pytest.raises(FairnessError) as raised:
+        selection_table(["A", "B"], [True])
+    assert str(raised.value).endswith("got groups: 2, selected: 1.")
+    with pytest.raises(FairnessError) as raised:
+        scoring_rate_table(["A", "B"], [1.0])
+    assert str(raised.value).endswith("got groups: 2, scores: 1.")
+
+
+def test_a_row_that_is_not_in_the_table_is_a_key_error_naming_the_group():
+    table = selection_table(["A"] * 6 + ["B"] * 6, [True, False] * 6)
+    with pytest.raises(KeyError) as raised:
+        table.row("Z")
+    assert raised.value.args == ("Z",)
+
+
+def test_an_unknown_cut_lists_the_bands_in_order():
+    with pytest.raises(FairnessError) as raised:
+        band_at_or_above(["low"], "top", ["low", "good", "strong"])
+    assert str(raised.value) == "The cut 'top' is not one of the bands: low, good, strong."
+    with pytest.raises(FairnessError) as raised:
+        band_at_or_above(["top", "low", "best"], "low", ["low", "good", "strong"])
+    assert str(raised.value) == "Unknown fit bands: best, top."
+
+
+def test_custom_unknown_labels_count_as_unknown_in_every_table():
+    groups = ["A"] * 6 + ["B"] * 6 + ["declined"] * 3
+    picked = [True, False] * 6 + [True] * 3
+    assert selection_table(groups, picked, unknown_labels=("declined",)).unknown_count == 3
+    scored = scoring_rate_table(groups, list(range(15)), unknown_labels=("declined",))
+    assert scored.unknown_count == 3 and {r.group for r in scored.rows} == {"A", "B"}
+    matrix = np.arange(15, dtype=float).reshape(15, 1)
+    d = cohens_d_table(groups, matrix, ["warmth"], unknown_labels=("declined",))
+    assert d.unknown_count == 3 and {r.group for r in d.rows} == {"A", "B"}
+
+
+def test_a_large_effect_is_named_by_its_feature_id_when_no_name_is_given():
+    groups = ["A"] * 6 + ["B"] * 6
+    matrix = np.array([[1.0], [1.2], [0.9], [1.1], [1.0], [0.8]] + [[3.0], [3.1], [2.9]] * 2)
+    notes = cohens_d_table(groups, matrix, ["warmth"]).notes
+    assert any(n.startswith("'A' on warmth: d = ") for n in notes)
+    named = cohens_d_table(groups, matrix, ["warmth"], feature_names={"warmth": "Warmth"}).notes
+    assert any(n.startswith("'A' on Warmth: d = ") for n in named)
+
+
+def test_small_groups_are_counted_and_said_exactly_in_effect_sizes():
+    groups = ["A"] * 8 + ["B"] * 8 + ["C"] * 3 + ["D"] * 4 + [None] * 2
+    matrix = np.linspace(1, 5, len(groups)).reshape(-1, 1)
+    table = cohens_d_table(groups, matrix, ["warmth"], suppress_below=5)
+    assert (table.suppressed_groups, table.suppressed_count, table.suppress_below) == (2, 7, 5)
+    assert {r.group for r in table.rows} == {"A", "B"}
+    assert (
+        table.notes[0]
+        == "2 of 25 people have an unknown group and are left out of every comparison."
+    )
+    assert table.notes[1] == (
+        "7 people in 2 groups of fewer than 5 people are not shown by group, so that no one's "
+        'answers can be recognised; they count in the total of 25 and in the "everyone else" '
+        "each shown group is compared with."
+    )
+    assert table.notes[2].startswith("Each group is compared with everyone else whose group")
+    a = next(r for r in table.rows if r.group == "A")
+    assert (a.n_group, a.n_comparison) == (8, 15)  # B, C and D: everyone else who is known
+    # a group of exactly the minimum is shown; the reference group is never hidden
+    exact = cohens_d_table(["A"] * 5 + ["B"] * 5, np.ones((10, 1)), ["w"], suppress_below=5)
+    assert {r.group for r in exact.rows} == {"A", "B"} and exact.suppressed_groups == 0
+    small_reference = cohens_d_table(
+        ["A"] * 8 + ["B"] * 3, np.ones((11, 1)), ["w"], reference="B", min_group_size=2,
+        suppress_below=5,
+    )  # fmt: skip
+    assert [r.group for r in small_reference.rows] == ["A"]
+    assert small_reference.suppressed_groups == 0 and small_reference.comparison == "B"

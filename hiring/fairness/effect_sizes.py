@@ -101,7 +101,8 @@ def cohens_d_table(
     suppressed = Suppressed(len(hidden), sum(sizes[n] for n in hidden), suppress_below)
     notes = _notes(rows, len(labels), unknown, comparison, dict(feature_names or {}))
     if hidden:
-        notes = (notes[0], suppressed_note(suppressed, len(labels)), *notes[1:])
+        said = suppressed_note(suppressed, len(labels), in_everyone_else=reference is None)
+        notes = (notes[0], said, *notes[1:])
     return EffectSizeTable(
         tuple(rows), tuple(feature_ids), comparison, len(labels), unknown, notes,
         suppressed.groups, suppressed.people, suppress_below,

@@ -22,14 +22,22 @@ def people(count: int) -> str:
     return f"{count} {'person' if count == 1 else 'people'}"
 
 
-def suppressed_note(suppressed: Suppressed, total: int) -> str:
-    """Say how many people are in groups too small to show, so that the totals stay honest."""
+def suppressed_note(suppressed: Suppressed, total: int, *, in_everyone_else: bool = False) -> str:
+    """Say how many people are in groups too small to show, so that the totals stay honest.
+
+    ``in_everyone_else``: the hidden people still count on the "everyone else" side of the
+    shown groups' comparisons (effect sizes), rather than being left out of them (rates).
+    """
     groups = plural(suppressed.groups, "group")
+    where = (
+        'in the "everyone else" each shown group is compared with'
+        if in_everyone_else
+        else "nowhere else: they are left out of every comparison"
+    )
     return (
         f"{people(suppressed.people)} in {groups} of fewer than {people(suppressed.minimum)} "
         f"{'is' if suppressed.people == 1 else 'are'} not shown by group, so that no one's "
-        f"answers can be recognised; they count in the total of {total} and are left out of "
-        "every comparison."
+        f"answers can be recognised; they count in the total of {total} and {where}."
     )
 
 
