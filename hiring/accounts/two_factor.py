@@ -78,7 +78,7 @@ def _normal(code: str) -> str:
 
 def required_roles(db: Database) -> set[str]:
     """Return the roles whose members must use a second factor."""
-    return {row["role"] for row in db["two_factor_required"].rows}
+    return {row["role"] for row in db.query("SELECT role FROM two_factor_required")}
 
 
 def set_required(db: Database, role: str, required: bool, actor: str) -> None:

@@ -97,7 +97,7 @@ def get_version(db: Database, version_id: int) -> ModelVersion:
 
 def list_versions(db: Database, role_id: int) -> list[ModelVersion]:
     """Return a role's model versions, newest first."""
-    rows = db["model_versions"].rows_where("role_id = ?", [role_id], order_by="id desc")
+    rows = db.query("SELECT * FROM model_versions WHERE role_id = ? ORDER BY id DESC", [role_id])
     return [ModelVersion.from_row(row, _profile_version_id(db, row["id"])) for row in rows]
 
 

@@ -173,7 +173,7 @@ def create_role(
 
 def get_role(db: Database, role_id: int) -> dict:
     """Return one role by id."""
-    rows = list(db["job_roles"].rows_where("id = ?", [role_id]))
+    rows = list(db.query("SELECT * FROM job_roles WHERE id = ?", [role_id]))
     if not rows:
         raise RoleError(f"No role with id {role_id}.")
     return rows[0]

@@ -30,7 +30,7 @@ def load_user() -> None:
     user_id = session.get("user_id")
     if user_id is None or request.path.startswith("/api/"):  # the API takes keys, not cookies
         return
-    rows = list(db()["users"].rows_where("id = ? and active = 1", [user_id]))
+    rows = list(db().query("SELECT * FROM users WHERE id = ? AND active = 1", [user_id]))
     if not rows or rows[0]["password_changed_at"] != session.get("stamp"):
         session.clear()
         return
