@@ -22,7 +22,6 @@ from hiring.assessment.profiles import HiringProfile, derive_profile
 from hiring.modeling.hire_outcomes import hire_matrix
 from hiring.modeling.incumbents import Criterion, IncumbentData, parse_incumbents
 from hiring.modeling.live_model import active_model as active_model
-from hiring.modeling.live_model import models_dir
 from hiring.modeling.model import ValidationReport, calibrate
 from hiring.modeling.model_files import data_hash, model_metadata, save_model
 from hiring.modeling.rescoring import RescoreResult as RescoreResult
@@ -41,6 +40,7 @@ from hiring.roles.profiles import shipped_profiles
 from hiring.roles.services import get_role, role_questionnaire
 from hiring.store.db import write_transaction
 from hiring.store.files import locked_temporary, publish
+from hiring.store.paths import models_dir
 from hiring.store.plurals import plural
 
 

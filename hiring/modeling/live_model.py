@@ -22,17 +22,12 @@ from hiring.modeling.model import Calibration
 from hiring.modeling.model_files import ModelFileError, load_model
 from hiring.roles.profiles import role_profile
 from hiring.roles.services import get_role, role_questionnaire
-from hiring.store.paths import MODELS_FOLDER
+from hiring.store.paths import models_dir
 
 CACHE_SIZE = 16
 log = logging.getLogger(__name__)
 _cache: dict[tuple[str, str], Calibration] = {}
 _cache_lock = threading.Lock()
-
-
-def models_dir(instance_path: str | Path) -> Path:
-    """Return the folder of an instance's model files."""
-    return Path(instance_path) / MODELS_FOLDER
 
 
 @dataclass(frozen=True)

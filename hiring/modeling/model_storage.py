@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from hiring.modeling.live_model import models_dir
 from hiring.store.files import abandoned, final_path, is_temporary, publish
+from hiring.store.paths import models_dir
 
 MODEL_SUFFIX = ".skops"
 

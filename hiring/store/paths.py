@@ -9,6 +9,11 @@ DATA_FOLDERS = ("questionnaires", "profiles", "templates", "docs")
 MODELS_FOLDER = "models"  # <instance>/models: the model files of calibrated versions
 
 
+def models_dir(instance_path: str | Path) -> Path:
+    """Return the folder of an instance's model files."""
+    return Path(instance_path) / MODELS_FOLDER
+
+
 def data_dir(name: str) -> Path:
     """Return the folder holding shipped ``questionnaires``, ``profiles``, ``templates`` or ``docs``.
 

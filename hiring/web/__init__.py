@@ -1,26 +1,32 @@
-"""The web face: blueprints, CSRF, security headers and error pages."""
+"""The web face: blueprints, CSRF, security headers and error pages.
+
+Nothing is imported at the top: the CLI and the queue worker import ``hiring.web.database``
+(this package's module) without the pages, and must not pay for the web's libraries
+(flask-smorest, marshmallow, WTForms) that only ``init_app`` needs.
+"""
+
+from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from flask_wtf.csrf import CSRFProtect
-from jinja2 import FileSystemBytecodeCache
-
-from hiring.store.plurals import noun, plural
-from hiring.web import access, errors, filters, headers
-
-csrf = CSRFProtect()
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the cross-cutting request hooks."""
+    from flask_wtf.csrf import CSRFProtect
+
+    from hiring.store.plurals import noun, plural
+    from hiring.web import access, errors, filters, headers
     from hiring.web.auth import bp as auth_bp
     from hiring.web.home import bp as home_bp
     from hiring.web.two_factor import bp as two_factor_bp
 
     app.jinja_env.filters.update(plural=plural, noun=noun)
     _keep_compiled_templates(app)
-    csrf.init_app(app)
+    csrf = CSRFProtect(app)
     access.init_app(app)
     headers.init_app(app)
     errors.init_app(app)
@@ -85,6 +91,8 @@ def _keep_compiled_templates(app: Flask) -> None:
     entry checked against its template's source. Without a usable folder, templates are
     compiled as before.
     """
+    from jinja2 import FileSystemBytecodeCache
+
     if app.jinja_env.auto_reload:
         return
     try:
