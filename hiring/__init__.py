@@ -55,17 +55,17 @@ def create_app(test_config: dict[str, Any] | None = None, *, pages: bool = True)
         WTF_CSRF_TIME_LIMIT=None,  # a candidate may pause for hours on a page
     )
 
-    from hiring.reports.pdf_support import warn_if_pango_missing
     from hiring.store import queue
     from hiring.web.database import init_app as init_db
 
     queue.configure(str(app.config["QUEUE_URL"] or ""), instance)
     init_db(app)
-    if pages:
+    if pages:  # a command that makes PDFs (and the worker) checks for Pango itself
         from hiring import web
+        from hiring.reports.pdf_support import warn_if_pango_missing
 
         web.init_app(app)
-    warn_if_pango_missing(app)
+        warn_if_pango_missing(app)
     _trust_proxies(app)
     return app
 

@@ -9,6 +9,7 @@ from hiring.errors import HiringError
 from hiring.reports.batch import assessed_candidates, build_reports, render_batch
 from hiring.reports.cache import cached_report, write_atomic
 from hiring.reports.content import PAGE_SIZES, VARIANTS
+from hiring.reports.pdf_support import warn_if_pango_missing
 from hiring.roles.services import get_role_by_slug
 from hiring.store.db import get_db
 from hiring.store.plurals import plural
@@ -39,6 +40,7 @@ def _setup(ctx: click.Context, page_size: str | None):
     size = {s.lower(): s for s in PAGE_SIZES}.get(wanted.lower())
     if size is None:
         raise HiringError(f"HIRING_REPORT_PAGE_SIZE must be A4 or Letter, not {wanted!r}.")
+    warn_if_pango_missing(app)
     if app.config.get("PDF_UNAVAILABLE"):
         raise HiringError(app.config["PDF_UNAVAILABLE"])
     return app, db, size

@@ -5,6 +5,7 @@ import logging
 
 import click
 
+from hiring.reports.pdf_support import warn_if_pango_missing
 from hiring.store import queue
 
 
@@ -37,6 +38,7 @@ def worker(ctx: click.Context, threads: int | None) -> None:
     load_tasks()
     queue.bind_app(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    warn_if_pango_missing(app)  # its report tasks need Pango: say so at start
     threads = threads or int(app.config["QUEUE_THREADS"])
     consumer = queue.huey.create_consumer(workers=threads, worker_type="thread", periodic=True)
     click.echo(f"Working through the task queue ({queue.describe()}) with {threads} threads.")
