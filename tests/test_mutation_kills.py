@@ -613,14 +613,26 @@ def test_an_unknown_cut_lists_the_bands_in_order():
 
 
 def test_custom_unknown_labels_count_as_unknown_in_every_table():
-    groups = ["A"] * 6 + ["B"] * 6 + ["declined"] * 3
+    groups = ["A"] * 6 + ["B"] * 6 + ["skipped"] * 3
     picked = [True, False] * 6 + [True] * 3
-    assert selection_table(groups, picked, unknown_labels=("declined",)).unknown_count == 3
-    scored = scoring_rate_table(groups, list(range(15)), unknown_labels=("declined",))
+    mine = ("skipped",)
+    assert selection_table(groups, picked, unknown_labels=mine).unknown_count == 3
+    assert selection_table(groups, picked).unknown_count == 0  # a group by default
+    scored = scoring_rate_table(groups, list(range(15)), unknown_labels=mine)
     assert scored.unknown_count == 3 and {r.group for r in scored.rows} == {"A", "B"}
     matrix = np.arange(15, dtype=float).reshape(15, 1)
-    d = cohens_d_table(groups, matrix, ["warmth"], unknown_labels=("declined",))
+    d = cohens_d_table(groups, matrix, ["warmth"], unknown_labels=mine)
     assert d.unknown_count == 3 and {r.group for r in d.rows} == {"A", "B"}
+
+
+def test_a_blank_feature_value_is_missing_in_effect_sizes():
+    groups = ["A"] * 4 + ["B"] * 4
+    table = cohens_d_table(
+        groups, [[1.0], [2.0], [None], [3.0], [2.0], [3.0], [4.0], [3.0]], ["w"], min_group_size=2
+    )
+    a = next(r for r in table.rows if r.group == "A")
+    assert (a.n_group, a.n_comparison) == (3, 4)
+    assert a.cohens_d == pytest.approx(-1 / math.sqrt(0.8))  # means 2, 3; pooled var (2+2)/5
 
 
 def test_a_large_effect_is_named_by_its_feature_id_when_no_name_is_given():
