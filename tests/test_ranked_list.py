@@ -319,6 +319,26 @@ def test_the_page_shows_all_list_columns(auth, client, db):
         assert text in html
 
 
+def test_every_value_in_a_row_is_escaped(auth, client, db):
+    """The rows are written in Python (web/ranked_rows.py), so nothing escapes them for free."""
+    role = make_role(db)
+    bare_candidate(
+        db, role["id"], 1, name='<script>alert("x")</script> & Co', email="a<b>@x.test",
+        fit=None, band="knock out <i>", band_rank=0, percentile=None, flag_count=1,
+        top_strength="<b>raw</b>", status="invited", submitted_at=None,
+        invited_at="2024-05-06<br>T09:00:00+00:00",
+    )  # fmt: skip
+    auth.login("recruiter")
+    html = client.get(f"/roles/{role['id']}/candidates").get_data(as_text=True)
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    for text in (
+        "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co", "a&lt;b&gt;@x.test",
+        'class="band band-knock-out-&lt;i&gt;">knock out &lt;i&gt;</span>', "&lt;b&gt;raw&lt;/b&gt;",
+        'aria-label="Select &lt;script&gt;', "1 flag<", "2024-05-06<br><span class=\"muted\">invited",
+    ):  # fmt: skip
+        assert text in html, text
+
+
 def test_bad_filters_and_tokens_on_the_page_fall_back_to_the_first_page(auth, client, db, listed):
     role, _ = listed
     auth.login("recruiter")
