@@ -1,6 +1,7 @@
 """Candidate reports: what the PDFs say, their layout, the charts and the render time limit."""
 
 import base64
+import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -343,5 +344,38 @@ def test_rendering_failure_in_the_child_is_a_report_error():
     try:
         with pytest.raises(ReportError, match="could not be rendered"):
             worker.render("<p>x</p>", "A5", timeout=60)
+    finally:
+        worker.close()
+
+
+@pytest.mark.slow
+def test_a_forked_copy_of_the_process_starts_its_own_renderer():
+    """A server or test runner that forks after a report: each copy renders with its own child."""
+    html = report_html(sample_report(), "fit")
+    worker = RenderWorker()
+    try:
+        assert worker.render(html, "A4", timeout=60).startswith(b"%PDF-")
+        parents_child = worker._process.pid
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the copy: render, say whether it worked and with which child, leave
+            status = 1
+            try:
+                os.close(reader)
+                pdf = worker.render(html, "A4", timeout=60)
+                os.write(writer, f"{pdf[:5].decode()} {worker._process.pid}".encode())
+                worker.close()
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(writer)
+        said = os.read(reader, 100).decode()
+        os.close(reader)
+        assert os.waitpid(pid, 0)[1] == 0, said
+        prefix, child = said.split()
+        assert prefix == "%PDF-" and int(child) != parents_child
+        # the parent's child was left alone: it still renders
+        assert worker.render(html, "A4", timeout=60).startswith(b"%PDF-")
+        assert worker._process.pid == parents_child
     finally:
         worker.close()

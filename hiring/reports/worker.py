@@ -1,8 +1,12 @@
 """Render PDFs in a child process that is killed when it overruns its time limit."""
 
+from __future__ import annotations
+
 import multiprocessing
+import os
 import signal
 import threading
+import weakref
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -44,6 +48,19 @@ def _answer(conn: Connection) -> None:
             conn.send(("ok", pdf))
 
 
+_WORKERS: weakref.WeakSet[RenderWorker] = weakref.WeakSet()
+
+
+def _forget_after_fork() -> None:
+    """In a forked copy of this process, every renderer child belongs to the parent."""
+    for worker in list(_WORKERS):
+        worker._forget()
+
+
+if hasattr(os, "register_at_fork"):  # a server or test runner that forks after a report
+    os.register_at_fork(after_in_child=_forget_after_fork)
+
+
 class RenderWorker:
     """One reusable child process that turns HTML into PDF under a time limit.
 
@@ -59,6 +76,18 @@ class RenderWorker:
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
         self._lock = threading.Lock()
+        _WORKERS.add(self)
+
+    def _forget(self) -> None:
+        """Let go of a child started by the process this one was forked from, and start anew.
+
+        That child is the parent's: this copy may neither ask it to render, stop it nor
+        wait for it. Only this copy's end of the pipe is closed.
+        """
+        conn, self._process, self._conn = self._conn, None, None
+        self._lock = threading.Lock()  # a lock held by another thread at the fork stays held
+        if conn is not None:
+            conn.close()
 
     def render(self, html: str, page_size: str, timeout: float) -> bytes:
         """Return the PDF for ``html``, or raise ``ReportError`` after ``timeout`` seconds."""
