@@ -265,6 +265,9 @@ def test_group_checks_say_exactly_what_is_wrong():
 def test_intersections_use_the_callers_unknown_labels():
     labels = intersect(["F", "M", "F"], ["A", "left blank", "B"], unknown_labels={"left blank"})
     assert labels == ["F / A", None, "F / B"]
+    # on either side; and with the caller's list the default words are ordinary groups
+    labels = intersect(["left blank", "declined"], ["A", "A"], unknown_labels={"left blank"})
+    assert labels == [None, "declined / A"]
     with pytest.raises(FairnessError, match="sex: 2, race/ethnicity: 1"):
         intersect(["F", "M"], ["A"])
 

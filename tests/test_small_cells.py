@@ -42,6 +42,8 @@ def test_a_pooled_count_at_the_minimum_shows_how_many_were_selected():
     groups, selected = people(("A", 20, 10), ("C", 3, 1), ("D", 4, 2))
     table = selection_table(groups, selected, suppress_below=5)
     assert (table.suppressed_count, table.suppressed_selected) == (7, 3)
+    exactly = selection_table(*people(("A", 20, 10), ("C", 2, 1), ("D", 3, 1)), suppress_below=5)
+    assert (exactly.suppressed_count, exactly.suppressed_selected) == (5, 2)
     one = selection_table(*people(("A", 20, 10), ("C", 1, 1)), suppress_below=5)
     assert one.suppressed_selected is None
     assert any("1 person in 1 group of fewer than 5 people is not shown" in n for n in one.notes)
