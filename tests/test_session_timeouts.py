@@ -129,3 +129,84 @@ def test_signing_out_ends_the_session_with_its_reason_and_a_utc_time(auth, clien
     ended = datetime.fromisoformat(row["ended_at"])
     assert ended.utcoffset() == timedelta(0)
     assert before <= ended <= datetime.now(UTC)
+
+
+# -- exact effects, written for the mutants a full mutmut run let through ------------------
+
+
+def test_a_timeout_is_said_as_an_info_message_and_audited_by_the_system(auth, client, db):
+    auth.login("recruiter")
+    user_id = db.execute("SELECT id FROM users WHERE username = 'recruiter'").fetchone()[0]
+    _age_session(db, last_seen_at=_ago(minutes=31))
+    client.get("/roles/")
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert (
+        '<p class="flash flash-info">You were signed out after 30 minutes without activity. '
+        "Please sign in again.</p>"
+    ) in page
+    rows = db.execute(
+        "SELECT actor, target_type, target_id, detail FROM audit_log "
+        "WHERE action = 'session.timeout'"
+    ).fetchall()
+    assert rows == [("system", "user", str(user_id), '{"reason": "idle"}')]
+
+
+def test_a_session_is_ended_at_the_time_it_was_judged(db, staff):
+    sid = staff_sessions.start_session(db, staff["admin"].id)
+    now = START + timedelta(hours=12)
+    _age_session(db, started_at=START.isoformat(), last_seen_at=START.isoformat())
+    assert (
+        staff_sessions.check_session(
+            db, sid, staff["admin"].id, idle_minutes=30, max_hours=12, now=now
+        )
+        == staff_sessions.ENDED_TOO_OLD
+    )
+    ended = db.execute("SELECT ended_at, ended_reason FROM staff_sessions").fetchone()
+    assert ended == (now.isoformat(timespec="seconds"), staff_sessions.ENDED_TOO_OLD)
+
+
+def test_use_is_written_once_a_minute_has_passed_exactly(db, staff):
+    sid = staff_sessions.start_session(db, staff["admin"].id)
+    seen = START + timedelta(minutes=5)
+    _age_session(db, started_at=START.isoformat(), last_seen_at=seen.isoformat())
+    for after, written in (
+        (staff_sessions.TOUCH_SECONDS - 1, seen),
+        (60, seen + timedelta(seconds=60)),
+    ):
+        now = seen + timedelta(seconds=after)
+        assert (
+            staff_sessions.check_session(
+                db, sid, staff["admin"].id, idle_minutes=30, max_hours=12, now=now
+            )
+            is None
+        )
+        last = db.execute("SELECT last_seen_at FROM staff_sessions").fetchone()[0]
+        assert datetime.fromisoformat(last) == written
+
+
+def test_no_cookie_or_an_unknown_one_is_an_ended_session(db, staff):
+    assert (
+        staff_sessions.check_session(db, None, staff["admin"].id, idle_minutes=30, max_hours=12)
+        == "ended"
+    )
+    assert (
+        staff_sessions.check_session(
+            db, "made-up", staff["admin"].id, idle_minutes=30, max_hours=12
+        )
+        == "ended"
+    )
+
+
+def test_a_session_id_carries_256_random_bits(db, staff):
+    ids = {staff_sessions.start_session(db, staff["admin"].id) for _ in range(3)}
+    assert len(ids) == 3 and all(len(sid) == 43 for sid in ids)  # 32 bytes in URL-safe base64
+
+
+def test_an_api_call_with_the_staff_cookie_neither_signs_in_nor_keeps_the_session(auth, client, db):
+    auth.login("admin")
+    _age_session(db, last_seen_at=_ago(minutes=10))
+    before = db.execute("SELECT last_seen_at FROM staff_sessions").fetchone()[0]
+    assert client.get("/api/v1/roles").status_code == 401  # the API takes keys, not cookies
+    assert db.execute("SELECT last_seen_at FROM staff_sessions").fetchone()[0] == before
+    assert client.get("/roles/").status_code == 200  # a page does use the cookie, and notes it
+    assert db.execute("SELECT last_seen_at FROM staff_sessions").fetchone()[0] != before
