@@ -674,3 +674,18 @@ def test_small_groups_are_counted_and_said_exactly_in_effect_sizes():
     )  # fmt: skip
     assert [r.group for r in small_reference.rows] == ["A"]
     assert small_reference.suppressed_groups == 0 and small_reference.comparison == "B"
+
+
+def test_no_respondents_score_to_empty_tables():
+    table = score_matrix(WETCO, np.empty((0, len(WETCO.item_ids))))
+    assert table.scales.shape == (0, len(table.scale_ids))
+    assert table.competencies.shape == (0, len(table.competency_ids))
+    assert table.sjt_total.shape == (0,) and table.scale_answered.shape == (0, len(table.scale_ids))
+
+
+def test_an_out_of_range_answer_among_blanks_names_its_column():
+    answers = np.ones((3, len(WETCO.item_ids)))
+    answers[0, 2] = np.nan  # a blank sends the block down the column-by-column check
+    answers[2, 7] = 0
+    with pytest.raises(ResponseError, match=f"column {WETCO.item_ids[7]}:"):
+        score_matrix(WETCO, answers)
