@@ -689,3 +689,30 @@ def test_an_out_of_range_answer_among_blanks_names_its_column():
     answers[2, 7] = 0
     with pytest.raises(ResponseError, match=f"column {WETCO.item_ids[7]}:"):
         score_matrix(WETCO, answers)
+
+
+def test_the_strength_is_the_grid_value_with_the_best_three_fold_log_loss():
+    """An independent search: the same three shuffled folds, log loss, the grid of C_GRID."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.preprocessing import StandardScaler
+
+    from hiring.modeling.model import C_GRID, choose_strength
+
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(160, 4))
+    y = (x @ [0.8, 0.4, 0.0, -0.3] + rng.normal(scale=1.5, size=160) > 0).astype(int)
+    folds = list(StratifiedKFold(n_splits=3, shuffle=True, random_state=5).split(x, y))
+
+    def cv_loss(c: float) -> float:
+        losses = []
+        for train, test in folds:
+            scale = StandardScaler().fit(x[train])
+            model = LogisticRegression(C=c, max_iter=1000).fit(scale.transform(x[train]), y[train])
+            losses.append(log_loss(y[test], model.predict_proba(scale.transform(x[test]))))
+        return float(np.mean(losses))
+
+    expected = min(C_GRID, key=cv_loss)
+    assert choose_strength(x, y, random_state=5) == expected
+    assert choose_strength(x, y, random_state=5) == expected  # the same folds every time

@@ -1,9 +1,10 @@
 """The ranked list's table rows, written in Python: the hottest loop of the app.
 
 Fifty rows of about a dozen values each cost Jinja (one generator step, one ``escape`` and
-one ``Markup`` per value) about 1 ms a page, a fifth of the whole request; the same markup
-from f-strings costs a third of that. Every value from the database goes through
-``escape``, exactly as autoescaping would; numbers are formatted, never taken as text.
+one ``Markup`` per value) about 1 ms a page, a fifth of the whole request; written here,
+with the bulk-action fields kept, the page's template time fell from 2.2 to 0.8 ms
+(docs/scaling.md). Every value from the database goes through ``escape``, exactly as
+autoescaping would; numbers are formatted, never taken as text.
 ``templates/recruiter/list.html`` holds the table around these rows.
 """
 
