@@ -1,6 +1,7 @@
 """A real browser follows an admin's calibration: started by a form, run by the queue's worker."""
 
 import pytest
+from playwright.sync_api import expect
 
 from hiring.accounts import users as accounts
 from hiring.modeling import calibration, calibration_jobs
@@ -34,6 +35,6 @@ def test_a_calibration_runs_in_the_background_and_the_page_shows_its_result(page
     page.get_by_text("Review it below before activating it").wait_for(timeout=120_000)
     newest = calibration.list_versions(live.db, live.role["id"])[0]
     assert newest.status == "new" and f"Calibrated {newest.label}." in page.content()
-    assert page.get_by_role("button", name="Calibrate a new version").is_visible()
+    expect(page.get_by_role("button", name="Calibrate a new version")).to_be_visible()
     assert calibration_jobs.latest_job(live.db, live.role["id"]).status == "done"
     assert page.csp_errors == []  # the polling script is a same-origin file, as the CSP asks

@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from hiring.candidates import journey
 from tests.candidate_support import answers_for, questionnaire_of
@@ -183,13 +184,14 @@ def test_axe_finds_no_serious_problem_on_any_page_type(axe_page, axe_script, liv
     page.goto(link)
     found["landing"] = axe_problems(page, axe_script)
     page.get_by_role("button", name="Start the assessment").click()
+    expect(page.locator("#error-summary")).to_be_visible()
     found["consent error"] = axe_problems(page, axe_script)
     page.get_by_label("I have read how my answers are used").check()
     page.get_by_role("button", name="Start the assessment").click()
     page.wait_for_url("**/assessment/page/1")
     found["likert page"] = axe_problems(page, axe_script)
     page.get_by_role("button", name="Next").click()
-    assert page.locator("#error-summary").is_visible()
+    expect(page.locator("#error-summary")).to_be_visible()
     found["error summary"] = axe_problems(page, axe_script)
     q = questionnaire_of(live.db, made.candidate_id)
     first_sjt = next(n for n, p in enumerate(q.pages) if p.item_ids[0] in q.sjt_by_id)

@@ -3,6 +3,7 @@
 from io import BytesIO
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 from scipy.special import expit
 
@@ -53,8 +54,8 @@ def test_an_admin_uploads_outcomes_and_reads_the_corrected_validity(page, live, 
     table = page.get_by_role("table", name="Correlation of hires' fit with each outcome")
     assert "customer satisfaction (CSAT)" in table.inner_text()
     assert "Corrected r for all applicants" in table.inner_text()
-    assert page.get_by_text("direct range restriction").is_visible()
-    assert page.get_by_role("heading", name="Retention by fit band").is_visible()
+    expect(page.get_by_text("direct range restriction")).to_be_visible()
+    expect(page.get_by_role("heading", name="Retention by fit band")).to_be_visible()
     page.get_by_label("Reliability of CSAT").fill("0.6")
     page.get_by_role("button", name="Recompute").click()
     page.get_by_text("(reliability 0.6)").wait_for()
@@ -70,7 +71,7 @@ def test_an_admin_reads_the_technical_report_and_downloads_it(
     page.get_by_role("heading", name="Criterion-related validity").wait_for()
     sections = page.get_by_role("navigation", name="Sections").get_by_role("link")
     assert sections.count() == 9
-    assert page.get_by_text("Predictive evidence").is_visible()  # with or without outcomes yet
+    expect(page.get_by_text("Predictive evidence")).to_be_visible()  # with or without outcomes yet
     assert axe_problems(page, axe_script) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()

@@ -1,6 +1,7 @@
 """A real browser walks a recruiter's path: sign in, open a role, filter, open, shortlist, download."""
 
 import pytest
+from playwright.sync_api import expect
 
 from hiring.accounts import users as accounts
 from tests.workspace_data import completed_candidate
@@ -33,8 +34,9 @@ def test_a_recruiter_reviews_and_shortlists_a_candidate(page, live, recruiting, 
     sign_in(page, live)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Roles").click()
     page.get_by_role("link", name=live.role["title"]).click()
-    assert page.get_by_role("heading", name="Funnel").is_visible()
+    expect(page.get_by_role("heading", name="Funnel")).to_be_visible()
     page.get_by_role("link", name="Ranked candidates").click()
+    page.wait_for_url("**/candidates")
     assert page.locator("table.ranked tbody tr").count() >= 3
 
     page.get_by_label("Name or e-mail").fill("quinn")
@@ -45,7 +47,7 @@ def test_a_recruiter_reviews_and_shortlists_a_candidate(page, live, recruiting, 
     assert rows.count() == 1 and "Quinn Target" in rows.first.inner_text()
 
     page.get_by_role("link", name="Quinn Target").click()
-    assert page.get_by_role("heading", name="Quinn Target").is_visible()
+    expect(page.get_by_role("heading", name="Quinn Target")).to_be_visible()
     assert "does not make it" in page.locator(".decision-note").inner_text()
     assert page.locator(".score-bar").count() >= 5
 
@@ -78,9 +80,11 @@ def test_a_recruiter_selects_candidates_and_moves_them_with_one_reason(page, liv
     sign_in(page, live)
     page.goto(f"{live.url}/roles/{live.role['id']}/candidates")
     page.get_by_role("link", name="Select all on this page").click()
+    page.wait_for_url("**select=all**")
     boxes = page.locator("table.ranked tbody input[type=checkbox]")
     assert boxes.count() >= 3 and all(boxes.nth(i).is_checked() for i in range(boxes.count()))
     page.get_by_role("link", name="Clear selection").click()
+    expect(boxes.first).not_to_be_checked()
     assert not any(boxes.nth(i).is_checked() for i in range(boxes.count()))
 
     page.get_by_label("Select Ola Other").check()

@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from hiring.accounts import users as accounts
 from tests.browser.test_candidate_browser import axe_problems, finish_questions, start
@@ -30,10 +31,11 @@ def test_setting_up_a_second_factor_and_signing_in_with_a_code(page, live, axe_s
     page.wait_for_url(f"{live.url}/")
     page.get_by_role("link", name="Second factor").click()
     page.get_by_role("button", name="Set up a second factor").click()
-    assert page.locator(".qr svg").is_visible()
+    expect(page.locator(".qr svg")).to_be_visible()
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     page.get_by_label("Code from your authenticator app").fill(totp(secret, time.time()))
     page.get_by_role("button", name="Turn on").click()
+    expect(page.locator(".recovery-codes code")).to_have_count(10)
     codes = page.locator(".recovery-codes code").all_inner_texts()
     assert len(codes) == 10
     page.get_by_role("button", name="Sign out").click()
@@ -56,6 +58,7 @@ def test_the_new_pages_have_no_serious_axe_problem(axe_page, axe_script, live):
     page.goto(f"{live.url}/auth/two-factor/")
     found["second factor off"] = axe_problems(page, axe_script)
     page.get_by_role("button", name="Set up a second factor").click()
+    expect(page.locator(".qr svg")).to_be_visible()
     found["second factor setup"] = axe_problems(page, axe_script)
     page.goto(f"{live.url}/my-data/new-link")
     found["fresh link request"] = axe_problems(page, axe_script)

@@ -4,6 +4,7 @@ pass axe-core, and the fairness method is a page a signed-in admin can open."""
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from hiring.accounts import users as accounts
 from tests.browser.test_candidate_browser import axe_problems
@@ -113,7 +114,9 @@ def test_the_fairness_pages_pass_axe_and_link_to_the_method_page(
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="How these figures are computed").click()
     page.wait_for_url("**/admin/fairness/method")
-    assert page.get_by_role("heading", name="Small cells: groups too small to show").is_visible()
+    expect(
+        page.get_by_role("heading", name="Small cells: groups too small to show")
+    ).to_be_visible()
     assert "docs/fairness.md" not in page.inner_text("main")
     found["method"] = axe_problems(page, axe_script)
     assert {name: problems for name, problems in found.items() if problems} == {}, json.dumps(found)

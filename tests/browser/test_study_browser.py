@@ -10,6 +10,7 @@ coaching plan PDF.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from hiring.accounts import users as accounts
 from hiring.modeling import calibration
@@ -38,7 +39,7 @@ def sign_in(page, live, who):
 def take_study(tab, link):
     tab.goto(link)
     assert tab.url.endswith("/study/")
-    assert tab.get_by_role("heading", name="This is not a hiring decision").is_visible()
+    expect(tab.get_by_role("heading", name="This is not a hiring decision")).to_be_visible()
     tab.get_by_label("I have read how my answers are used").check()
     tab.get_by_role("button", name="Start").click()
     tab.wait_for_url("**/study/page/1")
