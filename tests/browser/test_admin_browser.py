@@ -1,11 +1,11 @@
 """A real browser follows an admin's calibration: started by a form, run by the queue's worker."""
 
 import pytest
-from playwright.sync_api import expect
 
 from hiring.accounts import users as accounts
 from hiring.modeling import calibration, calibration_jobs
 from hiring.modeling.incumbents import Criterion
+from tests.browser.waits import expect
 from tests.calibration_data import scores_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -4,9 +4,9 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import expect
 
 from hiring.candidates import journey
+from tests.browser.waits import expect
 from tests.candidate_support import answers_for, questionnaire_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -3,13 +3,13 @@
 from io import BytesIO
 
 import pytest
-from playwright.sync_api import expect
 from pypdf import PdfReader
 from scipy.special import expit
 
 from hiring.accounts import users as accounts
 from hiring.demo.synthetic import simulate_selection
 from tests.browser.test_candidate_browser import axe_problems
+from tests.browser.waits import expect
 from tests.candidate_records import insert_candidate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

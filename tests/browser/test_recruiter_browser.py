@@ -1,9 +1,9 @@
 """A real browser walks a recruiter's path: sign in, open a role, filter, open, shortlist, download."""
 
 import pytest
-from playwright.sync_api import expect
 
 from hiring.accounts import users as accounts
+from tests.browser.waits import expect
 from tests.workspace_data import completed_candidate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

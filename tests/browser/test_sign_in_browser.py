@@ -6,10 +6,10 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import expect
 
 from hiring.accounts import users as accounts
 from tests.browser.test_candidate_browser import axe_problems, finish_questions, start
+from tests.browser.waits import expect
 from tests.candidate_support import SMTPSink
 from tests.queue_support import Worker
 from tests.test_two_factor import totp

@@ -4,10 +4,10 @@ pass axe-core, and the fairness method is a page a signed-in admin can open."""
 import json
 
 import pytest
-from playwright.sync_api import expect
 
 from hiring.accounts import users as accounts
 from tests.browser.test_candidate_browser import axe_problems
+from tests.browser.waits import expect
 from tests.candidate_records import insert_candidate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

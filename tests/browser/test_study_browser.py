@@ -10,11 +10,11 @@ coaching plan PDF.
 import re
 
 import pytest
-from playwright.sync_api import expect
 
 from hiring.accounts import users as accounts
 from hiring.modeling import calibration
 from tests.browser.test_candidate_browser import answer_by_clicking
+from tests.browser.waits import expect
 from tests.study_data import complete
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
