@@ -692,7 +692,11 @@ def test_an_out_of_range_answer_among_blanks_names_its_column():
 
 
 def test_the_strength_is_the_grid_value_with_the_best_three_fold_log_loss():
-    """An independent search: the same three shuffled folds, log loss, the grid of C_GRID."""
+    """An independent search: the same three shuffled folds, log loss, the grid of C_GRID.
+
+    Three samples, because on one of them five unshuffled folds (or accuracy instead of log
+    loss) happen to pick the same value; on the other two they do not.
+    """
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import log_loss
     from sklearn.model_selection import StratifiedKFold
@@ -700,19 +704,21 @@ def test_the_strength_is_the_grid_value_with_the_best_three_fold_log_loss():
 
     from hiring.modeling.model import C_GRID, choose_strength
 
-    rng = np.random.default_rng(11)
-    x = rng.normal(size=(160, 4))
-    y = (x @ [0.8, 0.4, 0.0, -0.3] + rng.normal(scale=1.5, size=160) > 0).astype(int)
-    folds = list(StratifiedKFold(n_splits=3, shuffle=True, random_state=5).split(x, y))
+    for seed in (11, 13, 15):
+        rng = np.random.default_rng(seed)
+        x = rng.normal(size=(160, 4))
+        y = (x @ [0.8, 0.4, 0.0, -0.3] + rng.normal(scale=1.5, size=160) > 0).astype(int)
+        folds = list(StratifiedKFold(n_splits=3, shuffle=True, random_state=5).split(x, y))
 
-    def cv_loss(c: float) -> float:
-        losses = []
-        for train, test in folds:
-            scale = StandardScaler().fit(x[train])
-            model = LogisticRegression(C=c, max_iter=1000).fit(scale.transform(x[train]), y[train])
-            losses.append(log_loss(y[test], model.predict_proba(scale.transform(x[test]))))
-        return float(np.mean(losses))
+        def cv_loss(c: float, x=x, y=y, folds=folds) -> float:
+            losses = []
+            for train, test in folds:
+                scale = StandardScaler().fit(x[train])
+                model = LogisticRegression(C=c, max_iter=1000)
+                model.fit(scale.transform(x[train]), y[train])
+                losses.append(log_loss(y[test], model.predict_proba(scale.transform(x[test]))))
+            return float(np.mean(losses))
 
-    expected = min(C_GRID, key=cv_loss)
-    assert choose_strength(x, y, random_state=5) == expected
-    assert choose_strength(x, y, random_state=5) == expected  # the same folds every time
+        expected = min(C_GRID, key=cv_loss)
+        assert choose_strength(x, y, random_state=5) == expected, seed
+        assert choose_strength(x, y, random_state=5) == expected  # the same folds every time

@@ -71,6 +71,28 @@ def test_the_interval_is_the_persons_own_and_holds_their_estimate(sample, fitted
     assert fitted.interval(missing) is None
 
 
+def test_the_level_sets_the_width_by_the_normal_quantile(sample, fitted):
+    """On the logit scale the half-width is z(level) times the delta-method spread."""
+    from scipy.stats import norm
+
+    classifier = fitted.estimator.calibrated_classifiers_[0]
+    slope = classifier.calibrators[0].a_
+    scale = classifier.estimator.named_steps["scale"]
+    row = sample.features[3]
+    z = np.append((row - scale.mean_) / scale.scale_, 1.0)
+    spread = abs(slope) * np.sqrt(z @ np.asarray(fitted.coefficient_covariance) @ z)
+
+    def half_width(bounds):
+        low, high = np.log(np.asarray(bounds) / (1 - np.asarray(bounds)))
+        return (high - low) / 2
+
+    assert fitted.interval(row) == fitted.interval(row, 0.95)
+    assert half_width(fitted.interval(row, 0.95)) == pytest.approx(1.959964 * spread, rel=1e-5)
+    assert half_width(fitted.interval(row, 0.80)) == pytest.approx(
+        norm.ppf(0.90) * spread, rel=1e-5
+    )
+
+
 def test_more_incumbents_give_narrower_intervals():
     small = simulate_incumbents(120, random_state=42)
     large = simulate_incumbents(1500, random_state=42)
