@@ -472,6 +472,10 @@ def test_predictions_without_skill_say_so_in_the_report():
     # No skill means the Brier skill's interval reaches zero, so the evidence is weak as well.
     assert result.report.warnings[-1].startswith("Weak evidence: ")
     assert "the 95% interval of its Brier skill (" in result.report.warnings[-1]
+    assert result.report.warnings[-1].endswith(
+        ". Activating this version needs a stated reason, and its output is marked as "
+        "resting on weak evidence."
+    )
 
 
 def _alternating(n: int, positives: int | None = None) -> np.ndarray:
@@ -722,3 +726,55 @@ def test_the_strength_is_the_grid_value_with_the_best_three_fold_log_loss():
         expected = min(C_GRID, key=cv_loss)
         assert choose_strength(x, y, random_state=5) == expected, seed
         assert choose_strength(x, y, random_state=5) == expected  # the same folds every time
+
+
+def test_the_estimator_defaults_are_the_documented_design():
+    """Logistic, C = 1, sigmoid calibration on five shuffled folds seeded by random_state."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    from hiring.modeling.model import build_estimator
+
+    made = build_estimator()
+    assert made.method == "sigmoid" and made.ensemble is False
+    assert isinstance(made.cv, StratifiedKFold)
+    assert (made.cv.n_splits, made.cv.shuffle, made.cv.random_state) == (5, True, 0)
+    model = made.estimator.named_steps["model"]
+    assert isinstance(model, LogisticRegression) and model.C == 1.0
+    seeded = build_estimator("boosting", "isotonic", random_state=7, strength=0.3)
+    assert seeded.method == "isotonic" and seeded.cv.random_state == 7
+    assert seeded.estimator.named_steps["model"].random_state == 7
+
+
+def test_the_same_data_and_seed_give_the_same_model_and_report():
+    from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+    from hiring.modeling.model import calibrate
+
+    s = simulate_incumbents(90, random_state=12)
+    one, two = (calibrate(s.features, s.y, FEATURE_IDS, repeats=1) for _ in range(2))
+    assert one.oof_probability == two.oof_probability
+    assert one.incumbent_predictions == two.incumbent_predictions
+    assert one.report.to_dict() == two.report.to_dict()
+
+
+def test_repeated_folds_average_each_persons_held_out_probabilities():
+    """With two repeats every person is held out twice; their probability is the mean."""
+    from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+    from hiring.modeling.model import calibrate
+
+    s = simulate_incumbents(90, random_state=12)
+    twice = np.array(calibrate(s.features, s.y, FEATURE_IDS, repeats=2).oof_probability)
+    assert np.all((twice > 0) & (twice < 1))
+    assert twice.mean() == pytest.approx(s.y.mean(), abs=0.08)
+
+
+def test_importance_is_the_fold_mean_with_the_sample_sd_most_important_first():
+    from hiring.modeling.model import importance_summary
+
+    folds = np.array([[0.01, 0.10], [0.03, 0.20], [0.05, 0.60]])
+    rows = importance_summary(folds, ["warmth", "empathy"])
+    assert [r["feature"] for r in rows] == ["empathy", "warmth"]
+    assert rows[0]["mean"] == pytest.approx(0.3) and rows[1]["mean"] == pytest.approx(0.03)
+    # sample SDs: sqrt(((-.2)^2 + (-.1)^2 + .3^2) / 2) and sqrt((.02^2 + 0 + .02^2) / 2)
+    assert rows[0]["sd"] == pytest.approx(np.sqrt(0.14 / 2))
+    assert rows[1]["sd"] == pytest.approx(0.02)

@@ -545,6 +545,27 @@ def _left_out_warning(left_out: int, n: int) -> str:
     )
 
 
+def importance_summary(
+    fold_importance: np.ndarray, feature_ids: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Each feature's mean held-out importance over the folds and its sample SD (n - 1).
+
+    ``fold_importance`` has one row per fold and one column per feature; the rows come out
+    most important first.
+    """
+    rows: list[dict[str, Any]] = [
+        {"feature": f, "mean": float(m), "sd": float(s)}
+        for f, m, s in zip(
+            feature_ids,
+            fold_importance.mean(axis=0),
+            fold_importance.std(axis=0, ddof=1),
+            strict=True,
+        )
+    ]
+    rows.sort(key=lambda row: -row["mean"])
+    return rows
+
+
 def _report(
     y: np.ndarray,
     oof: np.ndarray,
@@ -575,16 +596,7 @@ def _report(
             f"Weak evidence: {'; and '.join(weak)}. Activating this version needs a stated "
             "reason, and its output is marked as resting on weak evidence.",
         ]
-    importance: list[dict[str, Any]] = [
-        {"feature": f, "mean": float(m), "sd": float(s)}
-        for f, m, s in zip(
-            feature_ids,
-            fold_importance.mean(axis=0),
-            fold_importance.std(axis=0, ddof=1),
-            strict=True,
-        )
-    ]
-    importance.sort(key=lambda row: -row["mean"])
+    importance = importance_summary(fold_importance, feature_ids)
     return ValidationReport(
         n=int(y.size),
         n_positive=int(y.sum()),
