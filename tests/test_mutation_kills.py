@@ -778,3 +778,89 @@ def test_importance_is_the_fold_mean_with_the_sample_sd_most_important_first():
     # sample SDs: sqrt(((-.2)^2 + (-.1)^2 + .3^2) / 2) and sqrt((.02^2 + 0 + .02^2) / 2)
     assert rows[0]["sd"] == pytest.approx(np.sqrt(0.14 / 2))
     assert rows[1]["sd"] == pytest.approx(0.02)
+
+
+def test_the_estimator_uses_the_chosen_strength_and_the_boosting_design():
+    from hiring.modeling.model import build_estimator
+
+    logistic = build_estimator(strength=0.03).estimator.named_steps["model"]
+    assert logistic.C == 0.03 and logistic.max_iter == 1000
+    boosting = build_estimator("boosting").estimator.named_steps["model"]
+    assert (boosting.max_iter, boosting.learning_rate, boosting.max_depth) == (100, 0.05, 3)
+
+
+def test_out_of_fold_probabilities_come_from_models_that_never_saw_the_person():
+    """Nested cross-validation written out: per fold, choose C and fit on the other four."""
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+    from hiring.modeling.model import build_estimator, calibrate, choose_strength
+
+    s = simulate_incumbents(80, random_state=21)
+    expected = np.empty(s.y.size)
+    folds = RepeatedStratifiedKFold(n_splits=5, n_repeats=1, random_state=0)
+    for train, test in folds.split(s.features, s.y):
+        strength = choose_strength(s.features[train], s.y[train], 0)
+        model = build_estimator("logistic", "sigmoid", 0, strength)
+        model.fit(s.features[train], s.y[train])
+        expected[test] = model.predict_proba(s.features[test])[:, 1]
+    got = calibrate(s.features, s.y, FEATURE_IDS, repeats=1).oof_probability
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize(("n", "repeats"), [(499, 5), (500, 3)])
+def test_five_repeats_below_five_hundred_incumbents_three_from_there(n, repeats, monkeypatch):
+    from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+    from hiring.modeling import model
+
+    seen = []
+
+    class Counted(Exception):
+        pass
+
+    def counting(x, y, method, calibration, repeats, random_state):
+        seen.append(repeats)
+        raise Counted  # only the number of repeats is under test: stop before any fit
+
+    monkeypatch.setattr(model, "_cross_validate", counting)
+    s = simulate_incumbents(n, random_state=5)
+    with pytest.raises(Counted):
+        model.calibrate(s.features, s.y, FEATURE_IDS)
+    assert seen == [repeats]
+
+
+def test_a_model_with_strong_evidence_gets_no_weak_evidence_warning():
+    from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+    from hiring.modeling.model import calibrate
+
+    s = simulate_incumbents(300, random_state=41)
+    report = calibrate(s.features, s.y, FEATURE_IDS, repeats=1).report
+    assert report.auc_ci[0] > 0.5 and report.brier_skill_ci[0] > 0
+    assert report.weak_evidence == []
+    assert not any(w.startswith("Weak evidence") for w in report.warnings)
+
+
+def test_the_calibration_slope_takes_probabilities_of_exactly_zero_and_one():
+    from hiring.modeling.validation import EPS, calibration_slope
+
+    y = np.array([0, 0, 1, 0, 1, 1, 0, 1, 1, 0])
+    p = np.array([0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.35, 0.8, 1.0, 0.45])
+    slope, intercept = calibration_slope(y, p)
+    assert np.isfinite(slope) and np.isfinite(intercept)
+    inside = calibration_slope(y, np.clip(p, EPS, 1 - EPS))
+    assert (slope, intercept) == pytest.approx(inside)
+
+
+def test_a_validity_coefficient_needs_four_people():
+    from hiring.modeling.validation import validity_coefficient
+
+    assert np.isnan(validity_coefficient([1.0, 2.0, 3.5], [0, 1, 1])).all()
+    assert np.isfinite(validity_coefficient([1.0, 2.0, 3.5, 2.5], [0, 1, 1, 0])).all()
+
+
+def test_the_design_turns_missing_scores_given_as_none_into_nan():
+    from hiring.modeling.model import design_matrix
+
+    out = design_matrix([[3, None, 4, 2]], ["a", "b", "c", "d"], {"cd": ["c", "d"]})
+    assert out.dtype == float
+    np.testing.assert_array_equal(out, [[3.0, np.nan, 3.0]])

@@ -22,6 +22,7 @@ from hiring.modeling.validation import (
     brier_skill_with_ci,
     calibration_slope,
     expected_calibration_error,
+    roc_auc,
     validity_coefficient,
 )
 
@@ -118,6 +119,41 @@ def test_calibration_slope_matches_unpenalised_logistic_regression():
 def test_calibration_slope_is_nan_when_outcome_is_constant():
     slope, _ = calibration_slope(np.ones(20), np.linspace(0.1, 0.9, 20))
     assert np.isnan(slope)
+
+
+def test_calibration_slope_is_nan_both_ways_when_the_outcome_is_separable():
+    p = np.linspace(0.05, 0.95, 20)
+    slope, intercept = calibration_slope((p > 0.5).astype(int), p)
+    assert np.isnan(slope) and np.isnan(intercept)
+
+
+def test_calibration_slope_is_nan_both_ways_when_the_fit_runs_away():
+    """Predictions a millionth apart that separate the outcomes well: the fitted slope
+    passes a million, where the fit no longer means anything."""
+    p = np.r_[np.full(20, 0.5 - 5e-7), np.full(20, 0.5 + 5e-7)]
+    y = np.r_[np.zeros(19), 1, np.zeros(1), np.ones(19)]
+    slope, intercept = calibration_slope(y, p)
+    assert np.isnan(slope) and np.isnan(intercept)
+    # twice as far apart, the same outcomes fit with a slope under a million
+    wider = np.r_[np.full(20, 0.5 - 1e-6), np.full(20, 0.5 + 1e-6)]
+    assert 1e5 < calibration_slope(y, wider)[0] < 1e6
+
+
+def test_roc_auc_matches_sklearn_with_and_without_ties():
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 2, 40)
+    for p in (rng.uniform(size=40), np.round(rng.uniform(size=40), 1)):
+        assert roc_auc(y, p) == pytest.approx(roc_auc_score(y, p), rel=1e-12)
+
+
+def test_metrics_refuse_empty_or_unequal_inputs_in_words():
+    for y, p in (([], []), ([0, 1], [0.5])):
+        with pytest.raises(ValueError, match="^y and p must be non-empty and of the same length$"):
+            brier_score(y, p)
+
+
+def test_brier_skill_of_a_single_outcome_is_zero_against_a_zero_base():
+    assert brier_skill_score(np.ones(6), np.full(6, 0.7)) == (0.0, 0.0)
 
 
 def test_auc_matches_sklearn_and_delong_interval_matches_bootstrap_spread():
