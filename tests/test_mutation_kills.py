@@ -864,3 +864,15 @@ def test_the_design_turns_missing_scores_given_as_none_into_nan():
     out = design_matrix([[3, None, 4, 2]], ["a", "b", "c", "d"], {"cd": ["c", "d"]})
     assert out.dtype == float
     np.testing.assert_array_equal(out, [[3.0, np.nan, 3.0]])
+
+
+def test_a_boosted_model_reports_no_coefficients_and_auc_needs_both_outcomes():
+    from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
+    from hiring.modeling.model import calibrate
+    from hiring.modeling.validation import auc_with_ci
+
+    s = simulate_incumbents(120, random_state=9)
+    report = calibrate(s.features, s.y, FEATURE_IDS, method="boosting", repeats=1).report
+    assert report.coefficients == {} and report.regularization_c is None
+    with pytest.raises(ValueError, match="^AUC needs both outcomes present$"):
+        auc_with_ci([1, 1, 1], [0.2, 0.5, 0.9])
