@@ -728,8 +728,9 @@ def test_the_strength_is_the_grid_value_with_the_best_three_fold_log_loss():
         assert choose_strength(x, y, random_state=5) == expected  # the same folds every time
 
 
-def test_the_estimator_defaults_are_the_documented_design():
-    """Logistic, C = 1, sigmoid calibration on five shuffled folds seeded by random_state."""
+def test_the_estimator_is_the_documented_design():
+    """Logistic (C = 1 unless chosen) or shallow boosting, calibrated by sigmoid on five
+    shuffled folds seeded by random_state."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
@@ -744,6 +745,10 @@ def test_the_estimator_defaults_are_the_documented_design():
     seeded = build_estimator("boosting", "isotonic", random_state=7, strength=0.3)
     assert seeded.method == "isotonic" and seeded.cv.random_state == 7
     assert seeded.estimator.named_steps["model"].random_state == 7
+    logistic = build_estimator(strength=0.03).estimator.named_steps["model"]
+    assert logistic.C == 0.03 and logistic.max_iter == 1000
+    boosting = seeded.estimator.named_steps["model"]
+    assert (boosting.max_iter, boosting.learning_rate, boosting.max_depth) == (100, 0.05, 3)
 
 
 def test_the_same_data_and_seed_give_the_same_model_and_report():
@@ -758,7 +763,8 @@ def test_the_same_data_and_seed_give_the_same_model_and_report():
 
 
 def test_repeated_folds_average_each_persons_held_out_probabilities():
-    """With two repeats every person is held out twice; their probability is the mean."""
+    """With two repeats each person is held out twice and their two probabilities averaged:
+    the result is still a probability, centred on the base rate."""
     from hiring.demo.synthetic import FEATURE_IDS, simulate_incumbents
     from hiring.modeling.model import calibrate
 
@@ -778,15 +784,6 @@ def test_importance_is_the_fold_mean_with_the_sample_sd_most_important_first():
     # sample SDs: sqrt(((-.2)^2 + (-.1)^2 + .3^2) / 2) and sqrt((.02^2 + 0 + .02^2) / 2)
     assert rows[0]["sd"] == pytest.approx(np.sqrt(0.14 / 2))
     assert rows[1]["sd"] == pytest.approx(0.02)
-
-
-def test_the_estimator_uses_the_chosen_strength_and_the_boosting_design():
-    from hiring.modeling.model import build_estimator
-
-    logistic = build_estimator(strength=0.03).estimator.named_steps["model"]
-    assert logistic.C == 0.03 and logistic.max_iter == 1000
-    boosting = build_estimator("boosting").estimator.named_steps["model"]
-    assert (boosting.max_iter, boosting.learning_rate, boosting.max_depth) == (100, 0.05, 3)
 
 
 def test_out_of_fold_probabilities_come_from_models_that_never_saw_the_person():
